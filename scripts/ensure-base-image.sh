@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Build a local Debian base image with systemd as PID 1, for the lab's
+# containers: no container registry is reachable, so images come from
+# debootstrap + docker import. Built only when missing.
+#   usage: ensure-base-image.sh SUITE   (bookworm, trixie, ...)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+suite=${1:?usage: $0 SUITE}
+image="sipha-base:$suite"
+
+if docker image inspect "$image" >/dev/null 2>&1; then
+  skip "base image $image"
+  exit 0
+fi
+
+if ! command -v debootstrap >/dev/null; then
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null ||
+    die "debootstrap is missing and cannot be installed here: install it (apt-get install debootstrap) and run again"
+  step "Installing debootstrap with apt-get"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null ||
+    die "apt-get install debootstrap failed"
+fi
+
+mirror=$(apt_mirror)
+rootfs=$(mktemp -d "${TMPDIR:-/tmp}/sipha-rootfs-$suite.XXXXXX")
+trap 'rm -rf "$rootfs"' EXIT
+
+step "Building base image $image with debootstrap (about a minute; progress below)"
+# debootstrap's phase lines as progress, not its line per package.
+if ! debootstrap --variant=minbase \
+  --include=systemd,systemd-sysv,dbus,python3,iproute2,procps \
+  "$suite" "$rootfs" "$mirror" 2>&1 |
+  grep --line-buffered -E '^(E:|W:|I: (Retrieving (Release|Packages)|Resolving|Found|Installing|Unpacking (required|the)|Configuring (required|the)|Base system))' |
+  sed -u 's/^/    /'; then
+  die "debootstrap of $suite from the machine's mirror failed (output above)"
+fi
+[ -x "$rootfs/lib/systemd/systemd" ] || die "debootstrap left no systemd in the root file system"
+
+# systemd stops on SIGRTMIN+3: lab_up.yml sets it as each container's stop
+# signal (docker import in Docker 20.10 cannot record it in the image).
+# Containers have no consoles or kernel modules to manage; these units only fail there.
+for unit in getty.target systemd-udevd.service systemd-modules-load.service \
+  sys-kernel-config.mount systemd-remount-fs.service; do
+  ln -sf /dev/null "$rootfs/etc/systemd/system/$unit"
+done
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+
+step "Importing $image into Docker"
+tar -C "$rootfs" -c . | docker import \
+  -c 'ENV container=docker' \
+  -c 'CMD ["/lib/systemd/systemd"]' \
+  - "$image" >/dev/null
+skip "base image $image (now built)"
