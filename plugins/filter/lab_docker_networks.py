@@ -1,0 +1,74 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: lab_docker_networks
+short_description: The Docker networks of one lab container, in NIC order
+version_added: 0.1.0
+description:
+  - Turns one entry of the lab topology's C(lab_hosts) (network name to host
+    number) into the O(community.docker.docker_container#module:networks) list
+    of that container, with a fixed IPv4 address on each network.
+  - The order is kept, since Docker names the interfaces eth0, eth1, ... in
+    the order the container joins the networks.
+options:
+  _input:
+    description: Network name to host number, for example C({private: 11, public: 11}).
+    type: dict
+    required: true
+  lab_name:
+    description: Prefix of the lab's Docker object names.
+    type: str
+    required: true
+  lab_networks:
+    description: Network name to a dict with the network's C(subnet).
+    type: dict
+    required: true
+requirements:
+  - netaddr
+"""
+
+EXAMPLES = r"""
+- name: Start node1 on the private and the public network
+  community.docker.docker_container:
+    name: sipha-lab-node1
+    image: sipha-base:bookworm
+    networks: "{{ {'private': 11, 'public': 11} | sipha.cluster.lab_docker_networks('sipha-lab', lab_networks) }}"
+"""
+
+RETURN = r"""
+_value:
+  description: One C({name, ipv4_address}) per network, in input order.
+  type: list
+  elements: dict
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.sipha.cluster.plugins.plugin_utils import network
+
+
+def lab_docker_networks(host_numbers, lab_name, lab_networks):
+    if not network.HAS_NETADDR:
+        raise AnsibleFilterError("sipha.cluster.lab_docker_networks needs the Python library netaddr on the controller")
+    endpoints = []
+    for name, number in host_numbers.items():
+        if name not in lab_networks:
+            raise AnsibleFilterError(
+                "lab host uses network %r, which lab_networks does not define (it has: %s)" % (name, ", ".join(sorted(lab_networks)))
+            )
+        try:
+            address = network.nth_host(lab_networks[name]["subnet"], number)
+        except (ValueError, IndexError) as exc:
+            raise AnsibleFilterError("lab network %r: %s" % (name, exc))
+        endpoints.append({"name": "%s-%s" % (lab_name, name), "ipv4_address": address})
+    return endpoints
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"lab_docker_networks": lab_docker_networks}
