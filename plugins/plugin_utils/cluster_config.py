@@ -1,0 +1,154 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Rules that span variables or nodes, checked before any host is touched.
+
+Each rule returns plain sentences that name the host, the variable and the
+fix, because they are shown to the operator as they are.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+try:
+    import netaddr
+
+    HAS_NETADDR = True
+except ImportError:  # pragma: no cover - reported by the filter that needs it
+    HAS_NETADDR = False
+
+NODE_KEYS = (
+    "sipha_private_interface",
+    "sipha_public_interface",
+    "sipha_private_ip",
+    "sipha_vip",
+    "sipha_public_gateway",
+    "sipha_package_proxy",
+    "node_private_routes",
+)
+
+_PROXY_URL = re.compile(r"^https?://[^/\s:]+(:\d{1,5})?/?$")
+
+
+def _interface(value):
+    """An interface address "a.b.c.d/len" (host bits set), or None."""
+    if not isinstance(value, str) or "/" not in value:
+        return None
+    try:
+        ip = netaddr.IPNetwork(value)
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        return None
+    return ip
+
+
+def _address(value):
+    try:
+        return netaddr.IPAddress(str(value))
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        return None
+
+
+def _node_problems(host, node):
+    problems = []
+    private_if = node.get("sipha_private_interface") or "eth0"
+    public_if = node.get("sipha_public_interface") or "eth1"
+    if private_if == public_if:
+        problems.append(
+            "%s: sipha_private_interface and sipha_public_interface are both %r; the design needs two NICs "
+            "(private with the node's IP, public for the VIP): set them to two different interfaces." % (host, private_if)
+        )
+
+    private_ip = node.get("sipha_private_ip")
+    private = _interface(private_ip)
+    if private_ip in (None, ""):
+        problems.append(
+            "%s: sipha_private_ip is not set; set it in host_vars/%s to the node's address on the private "
+            "network in CIDR form, for example 10.0.0.11/24." % (host, host)
+        )
+    elif private is None:
+        problems.append(
+            "%s: sipha_private_ip is %r; it must be the node's private address in CIDR form, "
+            "for example 10.0.0.11/24." % (host, private_ip)
+        )
+    elif private.size > 2 and private.ip in (private.network, private.broadcast):
+        problems.append(
+            "%s: sipha_private_ip %s is the %s address of its subnet; use a host address."
+            % (host, private_ip, "network" if private.ip == private.network else "broadcast")
+        )
+
+    vip_value = node.get("sipha_vip")
+    vip = _interface(vip_value)
+    if vip_value not in (None, "") and vip is None:
+        problems.append("%s: sipha_vip is %r; it must be the floating public address in CIDR form, for example 203.0.113.10/24." % (host, vip_value))
+    if vip is not None and private is not None and vip.ip in private:
+        problems.append(
+            "%s: sipha_vip %s lies in the private subnet %s; the VIP belongs on the public segment." % (host, vip_value, private.cidr)
+        )
+
+    gateway_value = node.get("sipha_public_gateway")
+    if gateway_value not in (None, ""):
+        gateway = _address(gateway_value)
+        if gateway is None:
+            problems.append("%s: sipha_public_gateway is %r, which is not an IP address." % (host, gateway_value))
+        elif vip is not None:
+            if gateway == vip.ip:
+                problems.append(
+                    "%s: sipha_public_gateway is the VIP itself (%s); set it to the upstream router's address." % (host, gateway)
+                )
+            elif gateway not in vip:
+                problems.append(
+                    "%s: sipha_public_gateway %s is outside the VIP's subnet %s; the active node could not reach it."
+                    % (host, gateway, vip.cidr)
+                )
+
+    proxy = node.get("sipha_package_proxy")
+    if proxy not in (None, "") and not _PROXY_URL.match(str(proxy)):
+        problems.append(
+            "%s: sipha_package_proxy is %r; it must be a URL such as http://10.0.0.5:3142 (or empty for none)." % (host, proxy)
+        )
+
+    routes = node.get("node_private_routes") or []
+    for route in routes if isinstance(routes, list) else []:
+        dest = str((route or {}).get("to", ""))
+        try:
+            dest_net = netaddr.IPNetwork(dest)
+        except (netaddr.AddrFormatError, ValueError, TypeError):
+            problems.append("%s: node_private_routes has 'to: %s', which is not a network in CIDR form." % (host, dest))
+            continue
+        if dest_net.prefixlen == 0:
+            problems.append(
+                "%s: node_private_routes has a default route (%s); nodes have no default gateway on the private "
+                "network by design: list the private networks to reach instead." % (host, dest)
+            )
+        via = _address((route or {}).get("via"))
+        if via is None or (private is not None and via not in private):
+            problems.append(
+                "%s: node_private_routes route to %s goes via %s, which is not an address in the private subnet%s."
+                % (host, dest, (route or {}).get("via"), " " + str(private.cidr) if private is not None else "")
+            )
+    return problems
+
+
+def cluster_problems(nodes):
+    """Problems of the proxy nodes' settings.
+
+    ``nodes`` maps each node's inventory name to its variables (only the keys
+    in NODE_KEYS are read). Returns a list of messages, empty when all is well.
+    """
+    problems = []
+    seen = {}
+    for host in sorted(nodes):
+        node = nodes[host]
+        problems.extend(_node_problems(host, node))
+        private = _interface(node.get("sipha_private_ip"))
+        if private is not None:
+            if str(private.ip) in seen:
+                problems.append(
+                    "%s: sipha_private_ip %s is also %s's; every node needs its own private address."
+                    % (host, private.ip, seen[str(private.ip)])
+                )
+            else:
+                seen[str(private.ip)] = host
+    return problems
