@@ -15,13 +15,7 @@ if docker image inspect "$image" >/dev/null 2>&1; then
   exit 0
 fi
 
-if ! command -v debootstrap >/dev/null; then
-  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null ||
-    die "debootstrap is missing and cannot be installed here: install it (apt-get install debootstrap) and run again"
-  step "Installing debootstrap with apt-get"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null ||
-    die "apt-get install debootstrap failed"
-fi
+command -v debootstrap >/dev/null || scripts/ensure-tools.sh
 
 mirror=$(apt_mirror)
 rootfs=$(mktemp -d "${TMPDIR:-/tmp}/sipha-rootfs-$suite.XXXXXX")

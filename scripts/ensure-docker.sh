@@ -24,9 +24,12 @@ fi
 
 if ! command -v dockerd >/dev/null; then
   step "Installing Debian's docker.io (Docker engine) with apt-get"
-  apt-get update -qq || die "apt-get update failed; check /etc/apt/sources.list*"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null ||
-    die "apt-get install docker.io failed; install a Docker engine by hand and run again"
+  log=$(mktemp)
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io; } >"$log" 2>&1; then
+    cat "$log" >&2
+    die "apt-get install docker.io failed (output above); install a Docker engine by hand and run again"
+  fi
+  rm -f "$log"
 fi
 # The Debian package ships a client too; keep whichever client was first on PATH.
 

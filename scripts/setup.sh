@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/ensure-venv.sh
+scripts/link-collection.sh
+scripts/ensure-tools.sh
 scripts/ensure-docker.sh
 for suite in ${SIPHA_LAB_SUITES:-bookworm trixie}; do
   scripts/ensure-base-image.sh "$suite"

@@ -11,13 +11,13 @@ short_description: The Docker networks of one lab container, in NIC order
 version_added: 0.1.0
 description:
   - Turns one entry of the lab topology's C(lab_hosts) (network name to host
-    number) into the O(community.docker.docker_container#module:networks) list
-    of that container, with a fixed IPv4 address on each network.
-  - The order is kept, since Docker names the interfaces eth0, eth1, ... in
-    the order the container joins the networks.
+    number) into the C(networks) list of
+    M(community.docker.docker_container), with a fixed IPv4 address on each network.
+  - The list keeps the input's order. Docker itself attaches a container's
+    networks in name order, which decides which one becomes eth0.
 options:
   _input:
-    description: Network name to host number, for example C({private: 11, public: 11}).
+    description: "Network name to host number, for example C({private: 11, public: 11})."
     type: dict
     required: true
   lab_name:

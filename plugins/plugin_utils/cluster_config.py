@@ -110,23 +110,34 @@ def _node_problems(host, node):
         )
 
     routes = node.get("node_private_routes") or []
-    for route in routes if isinstance(routes, list) else []:
-        dest = str((route or {}).get("to", ""))
+    if not isinstance(routes, list) or not all(isinstance(route, dict) for route in routes):
+        problems.append(
+            "%s: node_private_routes must be a list of {to: <network/len>, via: <private router>} entries, got %r."
+            % (host, routes)
+        )
+        routes = []
+    for route in routes:
+        dest = str(route.get("to", ""))
         try:
             dest_net = netaddr.IPNetwork(dest)
         except (netaddr.AddrFormatError, ValueError, TypeError):
             problems.append("%s: node_private_routes has 'to: %s', which is not a network in CIDR form." % (host, dest))
             continue
+        if dest_net.prefixlen > 0 and dest_net.ip != dest_net.network:
+            problems.append(
+                "%s: node_private_routes has 'to: %s', which has host bits set; the kernel refuses it: write %s."
+                % (host, dest, dest_net.cidr)
+            )
         if dest_net.prefixlen == 0:
             problems.append(
                 "%s: node_private_routes has a default route (%s); nodes have no default gateway on the private "
                 "network by design: list the private networks to reach instead." % (host, dest)
             )
-        via = _address((route or {}).get("via"))
+        via = _address(route.get("via"))
         if via is None or (private is not None and via not in private):
             problems.append(
                 "%s: node_private_routes route to %s goes via %s, which is not an address in the private subnet%s."
-                % (host, dest, (route or {}).get("via"), " " + str(private.cidr) if private is not None else "")
+                % (host, dest, route.get("via"), " " + str(private.cidr) if private is not None else "")
             )
     return problems
 

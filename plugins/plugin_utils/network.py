@@ -47,3 +47,12 @@ def nth_host(subnet, number):
     if not 0 < number < net.size - 1:
         raise ValueError("host number %d is not a usable address in %s" % (number, net.cidr))
     return str(net.network + number)
+
+
+def route_text(route):
+    """One route from ``ip -j route`` as ``ip route`` would print it."""
+    parts = [route.get("dst", "?")]
+    for key, word in (("gateway", "via"), ("dev", "dev"), ("prefsrc", "src"), ("metric", "metric")):
+        if route.get(key) not in (None, ""):
+            parts.extend([word, str(route[key])])
+    return " ".join(parts)

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Debian tools the set-up and the tests call: debootstrap builds the base
+# images, and ansible-test sanity runs ShellCheck over the scripts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+missing=()
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
+if [ ${#missing[@]} -eq 0 ]; then
+  skip "debootstrap and shellcheck"
+  exit 0
+fi
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+  die "missing ${missing[*]} and this script can only install them as root with apt-get: install them and run again"
+fi
+step "Installing ${missing[*]} with apt-get"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  die "apt-get install ${missing[*]} failed (output above)"
+fi

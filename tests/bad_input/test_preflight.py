@@ -1,0 +1,100 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A broken inventory stops site.yml before any host is touched.
+
+These run the real ansible-playbook against inventories whose hosts point
+at containers that do not exist: had any task reached a host, the run would
+report it unreachable instead of the preflight message.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+
+def write_inventory(tmp_path, node1, node2, cluster):
+    inventory = tmp_path / "hosts.yml"
+    lines = ["all:", "  children:", "    sip_proxies:", "      vars:"]
+    lines += ["        %s: %s" % item for item in cluster.items()]
+    lines += ["      hosts:"]
+    for name, host_vars in (("node1", node1), ("node2", node2)):
+        lines.append("        %s:" % name)
+        lines.append("          ansible_connection: community.docker.docker")
+        lines.append("          ansible_host: sipha-test-no-such-container-%s" % name)
+        lines += ["          %s: %s" % item for item in host_vars.items()]
+    inventory.write_text("\n".join(lines) + "\n")
+    return str(inventory)
+
+
+def run_site(inventory):
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    return subprocess.run(
+        [PLAYBOOK_BIN, "-i", inventory, os.path.join(REPO, "site.yml")],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        universal_newlines=True,
+        timeout=300,
+        check=False,
+    )
+
+
+SOUND_CLUSTER = {"sipha_vip": "203.0.113.10/24", "sipha_public_gateway": "203.0.113.1"}
+
+
+def assert_stopped_before_any_host(result, *words):
+    output = result.stdout
+    assert result.returncode != 0, output
+    for word in words:
+        assert word in output, (word, output)
+    # No task ran on a node: no connection was attempted, no role task began.
+    assert "UNREACHABLE" not in output, output
+    assert "sipha.cluster.node :" not in output, output
+
+
+def test_same_interface_for_private_and_public(tmp_path):
+    inventory = write_inventory(
+        tmp_path,
+        {"sipha_private_ip": "10.0.0.11/24"},
+        {"sipha_private_ip": "10.0.0.12/24"},
+        dict(SOUND_CLUSTER, sipha_private_interface="eth0", sipha_public_interface="eth0"),
+    )
+    assert_stopped_before_any_host(run_site(inventory), "sipha_private_interface and sipha_public_interface are both")
+
+
+def test_node_without_private_ip(tmp_path):
+    inventory = write_inventory(tmp_path, {"sipha_private_ip": "10.0.0.11/24"}, {}, SOUND_CLUSTER)
+    assert_stopped_before_any_host(run_site(inventory), "node2: sipha_private_ip is not set", "host_vars/node2")
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ({"sipha_private_ip": "10.0.0.12"}, ["sipha_private_ip", "CIDR"]),
+        ({"sipha_private_ip": "10.0.0.11/24"}, ["sipha_private_ip 10.0.0.11 is also node1's"]),
+    ],
+)
+def test_other_broken_private_ips(tmp_path, bad, words):
+    inventory = write_inventory(tmp_path, {"sipha_private_ip": "10.0.0.11/24"}, bad, SOUND_CLUSTER)
+    assert_stopped_before_any_host(run_site(inventory), *words)
+
+
+def test_sound_inventory_passes_preflight_and_only_then_reaches_for_hosts(tmp_path):
+    # The control case: with a sound inventory the run gets past preflight
+    # and fails only because the containers do not exist. Without it, the
+    # tests above could pass on a preflight that stops everything.
+    inventory = write_inventory(
+        tmp_path, {"sipha_private_ip": "10.0.0.11/24"}, {"sipha_private_ip": "10.0.0.12/24"}, SOUND_CLUSTER
+    )
+    result = run_site(inventory)
+    assert result.returncode != 0
+    assert "sipha.cluster.node :" in result.stdout, result.stdout
