@@ -20,6 +20,7 @@ import pytest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 
+
 def write_inventory(tmp_path, node1, node2, cluster):
     inventory = tmp_path / "hosts.yml"
     lines = ["all:", "  children:", "    sip_proxies:", "      vars:"]
