@@ -46,4 +46,4 @@ tar -C "$rootfs" -c . | docker import \
   -c 'ENV container=docker' \
   -c 'CMD ["/lib/systemd/systemd"]' \
   - "$image" >/dev/null
-skip "base image $image (now built)"
+ready "base image $image"

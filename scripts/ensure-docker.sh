@@ -40,7 +40,7 @@ fi
 step "Waiting for the Docker engine to answer"
 for _ in $(seq 60); do
   if engine_answers; then
-    skip "Docker engine $(docker version --format '{{.Server.Version}}')"
+    ready "Docker engine $(docker version --format '{{.Server.Version}}')"
     exit 0
   fi
   sleep 1

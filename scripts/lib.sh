@@ -4,6 +4,7 @@
 
 step() { printf '==> %s\n' "$*"; }
 skip() { printf '    %s (already there, skipped)\n' "$*"; }
+ready() { printf '    %s: ready\n' "$*"; }
 die() {
   printf 'ERROR: %s\n' "$*" >&2
   exit 2
