@@ -24,12 +24,7 @@ fi
 
 if ! command -v dockerd >/dev/null; then
   step "Installing Debian's docker.io (Docker engine) with apt-get"
-  log=$(mktemp)
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io; } >"$log" 2>&1; then
-    cat "$log" >&2
-    die "apt-get install docker.io failed (output above); install a Docker engine by hand and run again"
-  fi
-  rm -f "$log"
+  apt_install "install a Docker engine by hand and run again" docker.io
 fi
 # The Debian package ships a client too; keep whichever client was first on PATH.
 

@@ -16,9 +16,4 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   die "missing ${missing[*]} and this script can only install them as root with apt-get: install them and run again"
 fi
 step "Installing ${missing[*]} with apt-get"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$log" 2>&1; then
-  cat "$log" >&2
-  die "apt-get install ${missing[*]} failed (output above)"
-fi
+apt_install "install them by hand and run again" "${missing[@]}"

@@ -22,3 +22,17 @@ apt_mirror() {
   [ -n "$uri" ] || die "no Debian mirror found in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list; set SIPHA_APT_MIRROR to one"
   printf '%s\n' "${SIPHA_APT_MIRROR:-$uri}"
 }
+
+# Install Debian packages quietly; on failure show apt's output and stop.
+#   apt_install WHAT-FOR PACKAGE...
+apt_install() {
+  local what=$1 out
+  shift
+  out=$(mktemp)
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } >"$out" 2>&1; then
+    cat "$out" >&2
+    rm -f "$out"
+    die "apt-get install $* failed (output above); $what"
+  fi
+  rm -f "$out"
+}
