@@ -11,7 +11,7 @@ export PY_COLORS ?= 0
 LAB_INVENTORY := inventories/lab
 MOLECULE_SCENARIOS ?= default
 
-.PHONY: help setup lab lab-down lab-clean status test lint sanity unit molecule build
+.PHONY: help setup venv lab lab-down lab-clean status test lint sanity unit molecule build
 
 help:
 	@echo "make lab        build the Docker lab and run site.yml against it"
@@ -35,14 +35,15 @@ status:
 	@echo "==> What is where (playbooks/status.yml)"
 	@ansible-playbook -i $(LAB_INVENTORY) playbooks/status.yml | sed -n '/Print one line/,/^$$/p'
 
-lab-down:
+# Just the venv and the collection link, for targets that need no Docker set-up.
+venv:
 	@scripts/ensure-venv.sh
 	@scripts/link-collection.sh
+
+lab-down: venv
 	ansible-playbook -i $(LAB_INVENTORY) playbooks/lab_down.yml
 
-lab-clean:
-	@scripts/ensure-venv.sh
-	@scripts/link-collection.sh
+lab-clean: venv
 	ansible-playbook -i $(LAB_INVENTORY) playbooks/lab_down.yml -e lab_remove_cache=true
 
 test: setup lint sanity unit molecule
@@ -67,6 +68,5 @@ molecule:
 	  molecule test -s $$scenario; \
 	done
 
-build:
-	@scripts/ensure-venv.sh
+build: venv
 	ansible-galaxy collection build --force --output-path .cache/build

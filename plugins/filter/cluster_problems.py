@@ -49,11 +49,11 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sipha.cluster.plugins.plugin_utils import cluster_config
+from ansible_collections.sipha.cluster.plugins.plugin_utils import cluster_config, network
 
 
 def cluster_problems(all_vars, hosts):
-    if not cluster_config.HAS_NETADDR:
+    if not network.HAS_NETADDR:
         raise AnsibleFilterError("sipha.cluster.cluster_problems needs the Python library netaddr on the controller")
     nodes = {}
     for host in hosts:

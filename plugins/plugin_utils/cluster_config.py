@@ -12,12 +12,7 @@ __metaclass__ = type
 
 import re
 
-try:
-    import netaddr
-
-    HAS_NETADDR = True
-except ImportError:  # pragma: no cover - reported by the filter that needs it
-    HAS_NETADDR = False
+from ansible_collections.sipha.cluster.plugins.plugin_utils.network import netaddr
 
 NODE_KEYS = (
     "sipha_private_interface",

@@ -11,6 +11,7 @@ try:
 
     HAS_NETADDR = True
 except ImportError:  # pragma: no cover - reported by the filter that needs it
+    netaddr = None
     HAS_NETADDR = False
 
 

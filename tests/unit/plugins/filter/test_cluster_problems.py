@@ -10,7 +10,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.sipha.cluster.plugins.filter.cluster_problems import FilterModule
-from ansible_collections.sipha.cluster.plugins.plugin_utils import cluster_config
+from ansible_collections.sipha.cluster.plugins.plugin_utils import network
 
 cluster_problems = FilterModule().filters()["cluster_problems"]
 
@@ -66,7 +66,7 @@ def test_only_the_listed_hosts_are_checked():
 
 
 def test_missing_netaddr_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr(cluster_config, "HAS_NETADDR", False)
+    monkeypatch.setattr(network, "HAS_NETADDR", False)
     with pytest.raises(AnsibleFilterError, match="netaddr"):
         problems_of()
 
