@@ -10,7 +10,8 @@ name: route_text
 short_description: A route from C(ip -j route) as one readable line
 version_added: 0.1.0
 description:
-  - Turns one route object of C(ip -j route show) into the words C(ip route)
+  - Turns one route object of C(ip -j route show), or one default route of
+    M(sipha.cluster.vip_state), into the words C(ip route)
     prints, for messages and status tables, for example
     C(default via 203.0.113.1 dev eth1 src 203.0.113.10).
 options:

@@ -22,7 +22,11 @@ NODE_KEYS = (
     "sipha_public_gateway",
     "sipha_package_proxy",
     "node_private_routes",
+    "sipha_ha_manager",
 )
+
+# Managers a cluster can run today; heartbeat joins with its role.
+HA_MANAGERS = ("keepalived",)
 
 _PROXY_URL = re.compile(r"^https?://[^/\s:]+(:\d{1,5})?/?$")
 
@@ -77,7 +81,17 @@ def _node_problems(host, node):
     vip = _interface(vip_value)
     if vip_value not in (None, "") and vip is None:
         problems.append("%s: sipha_vip is %r; it must be the floating public address in CIDR form, for example 203.0.113.10/24." % (host, vip_value))
-    if vip is not None and private is not None and vip.ip in private:
+    if vip is not None and vip.size > 2 and vip.ip in (vip.network, vip.broadcast):
+        problems.append(
+            "%s: sipha_vip %s is the %s address of its subnet; use a host address."
+            % (host, vip_value, "network" if vip.ip == vip.network else "broadcast")
+        )
+    if vip is not None and private is not None and vip.ip == private.ip:
+        problems.append(
+            "%s: sipha_vip %s is the node's own private address (sipha_private_ip); the VIP is a separate public "
+            "address that moves between nodes." % (host, vip.ip)
+        )
+    elif vip is not None and private is not None and vip.ip in private:
         problems.append(
             "%s: sipha_vip %s lies in the private subnet %s; the VIP belongs on the public segment." % (host, vip_value, private.cidr)
         )
@@ -97,6 +111,13 @@ def _node_problems(host, node):
                     "%s: sipha_public_gateway %s is outside the VIP's subnet %s; the active node could not reach it."
                     % (host, gateway, vip.cidr)
                 )
+
+    manager = node.get("sipha_ha_manager")
+    if manager not in (None, "") and manager not in HA_MANAGERS:
+        problems.append(
+            "%s: sipha_ha_manager is %r; this release runs %s (heartbeat comes with its own role): set "
+            "sipha_ha_manager: keepalived." % (host, manager, " or ".join(HA_MANAGERS))
+        )
 
     proxy = node.get("sipha_package_proxy")
     if proxy not in (None, "") and not _PROXY_URL.match(str(proxy)):
@@ -144,7 +165,13 @@ def cluster_problems(nodes):
     in NODE_KEYS are read). Returns a list of messages, empty when all is well.
     """
     problems = []
+    if len(nodes) < 2:
+        problems.append(
+            "sip_proxies has %d node%s (%s); a cluster needs at least two proxy nodes to fail over to: "
+            "add another host to the group." % (len(nodes), "" if len(nodes) == 1 else "s", ", ".join(sorted(nodes)) or "none")
+        )
     seen = {}
+    vips = {}
     for host in sorted(nodes):
         node = nodes[host]
         problems.extend(_node_problems(host, node))
@@ -157,4 +184,19 @@ def cluster_problems(nodes):
                 )
             else:
                 seen[str(private.ip)] = host
+        vip = _interface(nodes[host].get("sipha_vip"))
+        if vip is not None:
+            vips.setdefault(str(vip), []).append(host)
+    for host in sorted(nodes):
+        vip = _interface(nodes[host].get("sipha_vip"))
+        if vip is not None and str(vip.ip) in seen and seen[str(vip.ip)] != host:
+            problems.append(
+                "%s: sipha_vip %s is %s's own private address (sipha_private_ip); the VIP must be an address "
+                "no node owns." % (host, vip.ip, seen[str(vip.ip)])
+            )
+    if len(vips) > 1:
+        problems.append(
+            "sipha_vip differs between the nodes (%s); set it once in group_vars/sip_proxies."
+            % "; ".join("%s on %s" % (vip, ", ".join(owners)) for vip, owners in sorted(vips.items()))
+        )
     return problems

@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.sipha.cluster.plugins.module_utils.vip_state import route_words
+
 try:
     import netaddr
 
@@ -51,8 +53,15 @@ def nth_host(subnet, number):
 
 
 def route_text(route):
-    """One route from ``ip -j route`` as ``ip route`` would print it."""
-    parts = [route.get("dst", "?")]
+    """One route as ``ip route`` would print it.
+
+    Takes a route object of ``ip -j route`` (dst, gateway, prefsrc) or a
+    default route as the vip_state module reports it (via, src, no dst),
+    which the module's own words describe.
+    """
+    if "dst" not in route:
+        return route_words(route)
+    parts = [route["dst"]]
     for key, word in (("gateway", "via"), ("dev", "dev"), ("prefsrc", "src"), ("metric", "metric")):
         if route.get(key) not in (None, ""):
             parts.extend([word, str(route[key])])

@@ -27,6 +27,8 @@ def write_inventory(tmp_path, node1, node2, cluster):
     lines += ["        %s: %s" % item for item in cluster.items()]
     lines += ["      hosts:"]
     for name, host_vars in (("node1", node1), ("node2", node2)):
+        if host_vars is None:  # leave the node out
+            continue
         lines.append("        %s:" % name)
         lines.append("          ansible_connection: community.docker.docker")
         lines.append("          ansible_host: sipha-test-no-such-container-%s" % name)
@@ -60,6 +62,7 @@ def assert_stopped_before_any_host(result, *words):
     # No task ran on a node: no connection was attempted, no role task began.
     assert "UNREACHABLE" not in output, output
     assert "sipha.cluster.node :" not in output, output
+    assert "sipha.cluster.failover :" not in output, output
 
 
 def test_same_interface_for_private_and_public(tmp_path):
@@ -86,6 +89,38 @@ def test_node_without_private_ip(tmp_path):
 )
 def test_other_broken_private_ips(tmp_path, bad, words):
     inventory = write_inventory(tmp_path, {"sipha_private_ip": "10.0.0.11/24"}, bad, SOUND_CLUSTER)
+    assert_stopped_before_any_host(run_site(inventory), *words)
+
+
+NODE1 = {"sipha_private_ip": "10.0.0.11/24"}
+NODE2 = {"sipha_private_ip": "10.0.0.12/24"}
+
+
+# The VIP, the gateway and the HA manager: each stops the run with the
+# variable named, before any host is touched.
+@pytest.mark.parametrize(
+    "node1, node2, cluster, words",
+    [
+        pytest.param(NODE1, NODE2, {"sipha_vip": "198.51.100.10/24"},
+                     ["sipha_public_gateway 203.0.113.1 is outside the VIP's subnet 198.51.100.0/24"], id="vip-outside-public-subnet"),
+        pytest.param(NODE1, NODE2, {"sipha_public_gateway": "203.0.113.10"},
+                     ["sipha_public_gateway is the VIP itself"], id="gateway-is-vip"),
+        pytest.param(NODE1, NODE2, {"sipha_vip": "10.0.0.12/24", "sipha_public_gateway": "10.0.0.1"},
+                     ["node2: sipha_vip 10.0.0.12 is the node's own private address"], id="vip-is-node-address"),
+        pytest.param(NODE1, None, {}, ["sip_proxies has 1 node (node1)", "at least two proxy nodes"], id="one-node"),
+        pytest.param(dict(NODE1, keepalived_priority=120), dict(NODE2, keepalived_priority=120),
+                     {"keepalived_nopreempt": "false"},
+                     ["keepalived_priority is 120 on node1 and node2", "keepalived_nopreempt: false"], id="same-priority-preempting"),
+        pytest.param(NODE1, NODE2, {"keepalived_advert_int": "0.001"},
+                     ["node1: keepalived_advert_int is 0.001", "0.01 to 40.95"], id="advert-int-too-small"),
+        pytest.param(NODE1, NODE2, {"keepalived_advert_int": "0.5", "keepalived_vrrp_version": 2},
+                     ["VRRPv2 takes whole seconds"], id="advert-int-fraction-on-vrrp2"),
+        pytest.param(NODE1, NODE2, {"keepalived_auth_pass": "secret"},
+                     ["keepalived_auth_pass is set but keepalived_vrrp_version is 3"], id="password-on-vrrp3"),
+    ],
+)
+def test_broken_vip_gateway_and_ha_settings(tmp_path, node1, node2, cluster, words):
+    inventory = write_inventory(tmp_path, node1, node2, dict(SOUND_CLUSTER, **cluster))
     assert_stopped_before_any_host(run_site(inventory), *words)
 
 

@@ -32,7 +32,7 @@ def node(private_ip, **overrides):
     }
     for key, value in overrides.items():
         if value is ABSENT:
-            del host_vars[key]
+            host_vars.pop(key, None)
         else:
             host_vars[key] = value
     return host_vars
@@ -41,6 +41,12 @@ def node(private_ip, **overrides):
 def problems_of(**overrides):
     """The problems of a two-node cluster whose node1 has ``overrides``."""
     all_vars = {"node1": node("10.0.0.11/24", **overrides), "node2": node("10.0.0.12/24")}
+    return cluster_problems(all_vars, HOSTS)
+
+
+def problems_of_both(**overrides):
+    """The problems of a two-node cluster whose nodes both have ``overrides``."""
+    all_vars = {"node1": node("10.0.0.11/24", **overrides), "node2": node("10.0.0.12/24", **overrides)}
     return cluster_problems(all_vars, HOSTS)
 
 
@@ -151,8 +157,56 @@ def test_vip_not_in_cidr_form_is_reported(value):
 
 
 def test_vip_inside_the_private_subnet_is_reported():
-    problems = problems_of(sipha_vip="10.0.0.50/24", sipha_public_gateway="10.0.0.1")
-    assert_one_problem(problems, "node1", "sipha_vip", "10.0.0.0/24", "private subnet")
+    problems = problems_of_both(sipha_vip="10.0.0.50/24", sipha_public_gateway="10.0.0.1")
+    assert len(problems) == 2, problems
+    for host, problem in zip(HOSTS, problems):
+        assert problem.startswith(host + ": ") and "10.0.0.0/24" in problem and "private subnet" in problem, problem
+
+
+def test_vip_equal_to_the_nodes_own_address_is_reported():
+    all_vars = {
+        "node1": node("10.0.0.11/24", sipha_vip="10.0.0.11/24", sipha_public_gateway="10.0.0.1"),
+        "node2": node("10.0.0.12/24", sipha_vip="10.0.0.11/24", sipha_public_gateway="10.0.0.1"),
+    }
+    problems = cluster_problems(all_vars, HOSTS)
+    assert any(p.startswith("node1: ") and "node's own private address" in p for p in problems), problems
+    assert any(p.startswith("node2: ") and "node1's own private address" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("value, kind", [("203.0.113.0/24", "network"), ("203.0.113.255/24", "broadcast")])
+def test_vip_must_be_a_host_address(value, kind):
+    problems = problems_of_both(sipha_vip=value)
+    assert len(problems) == 2 and all(kind + " address" in p and "sipha_vip" in p for p in problems), problems
+
+
+def test_vip_differing_between_nodes_is_reported():
+    problems = problems_of(sipha_vip="203.0.113.20/24")
+    assert problems == [
+        "sipha_vip differs between the nodes (203.0.113.10/24 on node2; 203.0.113.20/24 on node1); "
+        "set it once in group_vars/sip_proxies."
+    ]
+
+
+# Cluster size and HA manager
+
+
+@pytest.mark.parametrize("hosts", [["node1"], []])
+def test_fewer_than_two_nodes_is_reported(hosts):
+    all_vars = {"node1": node("10.0.0.11/24")}
+    problems = cluster_problems(all_vars, hosts)
+    assert len(problems) == 1 and "at least two proxy nodes" in problems[0], problems
+    assert ("has %d node" % len(hosts)) in problems[0]
+
+
+@pytest.mark.parametrize("value", [ABSENT, "keepalived"])
+def test_keepalived_is_a_known_manager(value):
+    assert problems_of_both(sipha_ha_manager=value) == []
+
+
+@pytest.mark.parametrize("value", ["heartbeat", "pacemaker"])
+def test_other_managers_are_reported(value):
+    problems = problems_of(sipha_ha_manager=value)
+    assert_one_problem(problems, "node1", "sipha_ha_manager", repr(value), "sipha_ha_manager: keepalived")
 
 
 # Public gateway

@@ -35,3 +35,10 @@ def test_device_route():
 def test_not_a_route():
     with pytest.raises(AnsibleFilterError, match="one route object"):
         route_text("default via 10.0.0.1")
+
+
+def test_vip_state_entry():
+    # A default route as sipha.cluster.vip_state reports it; metric 0 is the kernel's "none".
+    entry = {"via": "10.66.20.1", "dev": "eth1", "src": "10.66.20.100", "metric": 0, "family": "inet"}
+    assert route_text(entry) == "default via 10.66.20.1 dev eth1 src 10.66.20.100"
+    assert route_text(dict(entry, via=None, metric=1024)) == "default dev eth1 src 10.66.20.100 metric 1024"

@@ -1,0 +1,294 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What one proxy node's kernel says about the VIP, its routes and SIP.
+
+Pure functions over what ``ip -j addr show``, ``ip -j -4/-6 route show
+default`` and ``ss -H -l -n -u -t`` print, so that the vip_state module stays
+a thin wrapper and every rule is tested against recorded kernel output. Only
+the standard library: the nodes have no netaddr.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+EXPECT_CHOICES = ("active", "standby", "any")
+
+
+class ParameterError(ValueError):
+    """A parameter that is wrong whatever the node looks like."""
+
+
+def _address(value, name):
+    try:
+        # ip_interface takes both "203.0.113.10" and "203.0.113.10/24".
+        return ipaddress.ip_interface(str(value)).ip
+    except ValueError:
+        raise ParameterError(
+            "%s must be an IP address, optionally with a prefix length (203.0.113.10 or 203.0.113.10/24), got %r" % (name, value)
+        )
+
+
+def check_parameters(vip, private_interface="eth0", public_interface="eth1", gateway=None, sip_port=5060, expect="any"):
+    """Return the VIP and the gateway as addresses, or raise ParameterError.
+
+    These mistakes would make every report wrong (a gateway of the other
+    family can never match a route), so they stop the module instead of
+    turning up as problems of the node.
+    """
+    vip_ip = _address(vip, "vip")
+    if vip_ip.is_unspecified or vip_ip.is_loopback or vip_ip.is_multicast:
+        raise ParameterError("vip must be a unicast address that can float between nodes, got %r" % (vip,))
+    gateway_ip = None
+    if gateway not in (None, ""):
+        gateway_ip = _address(gateway, "gateway")
+        if gateway_ip.version != vip_ip.version:
+            raise ParameterError("gateway %s and vip %s must be of the same IP version" % (gateway_ip, vip_ip))
+        if gateway_ip == vip_ip:
+            raise ParameterError("gateway %s is the VIP itself; it must be the public router's address" % gateway_ip)
+    if not private_interface or not public_interface:
+        raise ParameterError("private_interface and public_interface must be interface names, got %r and %r" % (private_interface, public_interface))
+    if private_interface == public_interface:
+        raise ParameterError("private_interface and public_interface are both %r; the design needs two NICs" % private_interface)
+    if not isinstance(sip_port, int) or not 0 < sip_port < 65536:
+        raise ParameterError("sip_port must be a port number from 1 to 65535, got %r" % (sip_port,))
+    if expect not in EXPECT_CHOICES:
+        raise ParameterError("expect must be one of %s, got %r" % (", ".join(EXPECT_CHOICES), expect))
+    return vip_ip, gateway_ip
+
+
+def link_up(link):
+    """Whether the link can carry traffic.
+
+    operstate is no help: veths in Docker and loopbacks say UNKNOWN while
+    working. LOWER_UP (carrier) is only set while the link is also UP.
+    """
+    flags = link.get("flags") or []
+    return "UP" in flags and "LOWER_UP" in flags
+
+
+def default_routes(routes):
+    """The default routes of ``ip -j route show default``, one entry per next hop.
+
+    A multipath route lists its hops under ``nexthops``; each hop is a way
+    out of the node and is judged on its own.
+    """
+    found = []
+    for route in routes:
+        for hop in route.get("nexthops") or [route]:
+            entry = {
+                "via": hop.get("gateway"),
+                "dev": hop.get("dev"),
+                "src": route.get("prefsrc"),
+                "metric": route.get("metric", 0),  # ip omits IPv4 metric 0
+                # The module tags each route with the family it asked for;
+                # a device route has no address to tell it by.
+                "family": route.get("family") or _family(hop.get("gateway") or route.get("prefsrc")),
+            }
+            if "table" in route:
+                entry["table"] = route["table"]
+            found.append(entry)
+    return found
+
+
+def _family(address):
+    try:
+        return "inet6" if ipaddress.ip_address(address).version == 6 else "inet"
+    except ValueError:
+        return None
+
+
+def holder_route(holds_vip, vip_ip, gateway_ip, public_interface, routes):
+    """The one default route the rules allow (public NIC, via the gateway, VIP as source), or None."""
+    if not holds_vip:
+        return None
+    for entry in routes:
+        if entry["dev"] == public_interface and entry["src"] == str(vip_ip) and (gateway_ip is None or entry["via"] == str(gateway_ip)):
+            return entry
+    return None
+
+
+def route_words(entry):
+    """A default route entry in the words of ``ip route``, for messages."""
+    words = ["default"]
+    for key, word in (("via", "via"), ("dev", "dev"), ("src", "src"), ("metric", "metric"), ("table", "table")):
+        if entry.get(key) not in (None, "", 0):
+            words.extend([word, str(entry[key])])
+    return " ".join(words)
+
+
+def parse_sockets(text):
+    """The sockets of ``ss -H -l -n -u -t`` as dicts: proto, local, address, device, port.
+
+    ss is read rather than /proc/net/{udp,tcp}{,6}: it comes with iproute2
+    like ip, and it prints addresses in their usual form instead of the
+    byte-swapped hex words of /proc, which are easy to get wrong for IPv6.
+    iproute2 6.1 has no JSON output for ss, so the columns are split here:
+    Netid State Recv-Q Send-Q Local Peer. ``local`` is the column as printed,
+    for example ``10.0.0.1:5060``, ``[2001:db8::1]:5060``, ``*:5060`` (an IPv6
+    socket that takes IPv4 too) or ``0.0.0.0%eth1:5060`` (bound to a device).
+    """
+    sockets = []
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) < 5 or fields[0] not in ("udp", "tcp"):
+            continue
+        host, dummy, port = fields[4].rpartition(":")
+        host, dummy, device = host.partition("%")
+        try:
+            port = int(port)
+        except ValueError:
+            continue
+        sockets.append({"proto": fields[0], "local": fields[4], "address": host.strip("[]"), "device": device or None, "port": port})
+    return sockets
+
+
+def serves(sock, vip, interface, port):
+    """Whether a socket receives packets for ``vip`` (an address) on ``port``."""
+    if sock["port"] != port or (sock["device"] and sock["device"] != interface):
+        return False
+    if sock["address"] == "*":  # IPv6 wildcard without IPV6_V6ONLY: both families
+        return True
+    try:
+        address = ipaddress.ip_address(sock["address"])
+    except ValueError:
+        return False
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address == vip or (address.is_unspecified and address.version == vip.version)
+
+
+def _endpoint(address, port):
+    return ("[%s]:%d" if address.version == 6 else "%s:%d") % (address, port)
+
+
+def _route_list(entries):
+    return "; ".join(route_words(entry) for entry in entries)
+
+
+def _route_problem(holds_vip, vip_ip, gateway_ip, public_interface, routes, private_too):
+    """Rules 4 and 5 on the default routes not on the private NIC, as one sentence or None.
+
+    The holder needs exactly one: on the public NIC, via the gateway when
+    one is given, with the VIP as source. A node without the VIP needs none.
+    """
+    if not holds_vip:
+        if not routes:
+            return None
+        return "This node does not hold the VIP %s but has a default route (%s); a standby node must have none." % (vip_ip, _route_list(routes))
+    best = holder_route(holds_vip, vip_ip, gateway_ip, public_interface, routes)
+    extra = [entry for entry in routes if entry is not best]
+    if best is None:
+        wanted = "via %s dev %s src %s" % (gateway_ip or "the public gateway", public_interface, vip_ip)
+        found = _route_list(extra) or ("none besides the private NIC's" if private_too else "none")
+        return "This node holds the VIP %s but has no default route %s (found: %s); the VIP holder needs exactly that default route." % (vip_ip, wanted, found)
+    if extra:
+        return "This node holds the VIP %s and has default routes besides %s: %s; the VIP holder must have only that one." % (
+            vip_ip,
+            route_words(best),
+            _route_list(extra),
+        )
+    return None
+
+
+def node_state(links, routes, sockets_text, vip, private_interface="eth0", public_interface="eth1", gateway=None, sip_port=5060, check_sip=False, expect="any"):
+    """Facts and problems of one node.
+
+    ``links`` is the parsed JSON of ``ip -j addr show``, ``routes`` the parsed
+    JSON of ``ip -j -4 route show default`` and ``ip -j -6 route show default``
+    in one list, ``sockets_text`` what ``ss -H -l -n -u -t`` printed. Raises
+    ParameterError for parameters that cannot be right.
+
+    Each broken rule gives at most one sentence, and each default route is
+    blamed once: a route on the private NIC is a private gateway, never also
+    an extra route of the holder or a route of a standby.
+    """
+    vip_ip, gateway_ip = check_parameters(vip, private_interface, public_interface, gateway, sip_port, expect)
+    by_name = dict((link.get("ifname"), link) for link in links)
+    public = by_name.get(public_interface)
+
+    vip_on = []
+    public_addresses = []
+    for link in links:
+        for info in link.get("addr_info") or []:
+            try:
+                address = ipaddress.ip_address(info.get("local"))
+            except ValueError:
+                continue
+            if address == vip_ip:
+                vip_on.append(link.get("ifname"))
+            elif link is public and info.get("scope") == "global":
+                public_addresses.append("%s/%s" % (address, info.get("prefixlen")))
+    holds_vip = bool(vip_on)
+    vip_interface = public_interface if public_interface in vip_on else (vip_on[0] if vip_on else None)
+    public_link_up = public is not None and link_up(public)
+
+    defaults = default_routes(routes)
+    private_routes = [entry for entry in defaults if entry["dev"] == private_interface]
+    other_routes = [entry for entry in defaults if entry["dev"] != private_interface]
+
+    sip_sockets = []
+    sip_listening = False
+    for sock in parse_sockets(sockets_text):
+        if serves(sock, vip_ip, vip_interface or public_interface, sip_port):
+            sip_sockets.append("%s %s" % (sock["proto"], sock["local"]))
+            sip_listening = sip_listening or sock["proto"] == "udp"
+
+    problems = []
+    if private_interface not in by_name:
+        problems.append("There is no interface %s (private_interface) on this node; it must be the NIC with the node's private address." % private_interface)
+    if public is None:
+        problems.append("There is no interface %s (public_interface) on this node; it must be the NIC that carries the VIP." % public_interface)
+    if private_routes:
+        problems.append(
+            "The private NIC %s has a default route (%s); the private network must have no gateway, remove it."
+            % (private_interface, _route_list(private_routes))
+        )
+    if public_addresses:
+        problems.append(
+            "The public NIC %s has an address of its own (%s); only the VIP %s may be there, remove it."
+            % (public_interface, ", ".join(public_addresses), vip_ip)
+        )
+    wrong_place = [name for name in vip_on if name != public_interface]
+    if wrong_place:
+        problems.append("The VIP %s is on %s; it belongs on the public NIC %s only." % (vip_ip, ", ".join(wrong_place), public_interface))
+
+    allowed = holder_route(holds_vip, vip_ip, gateway_ip, public_interface, other_routes)
+    route_problem = _route_problem(holds_vip, vip_ip, gateway_ip, public_interface, other_routes, bool(private_routes))
+    if route_problem:
+        problems.append(route_problem)
+
+    if expect == "active" and not holds_vip:
+        problems.append("This node should be active but does not hold the VIP %s on %s." % (vip_ip, public_interface))
+    elif expect == "standby" and holds_vip:
+        problems.append("This node should be standby but holds the VIP %s on %s." % (vip_ip, vip_interface))
+
+    if check_sip and holds_vip and not sip_listening:
+        problems.append(
+            "This node holds the VIP %s but nothing listens for SIP on UDP %s (nor on a wildcard address); start the SIP proxy or fix its listen address."
+            % (vip_ip, _endpoint(vip_ip, sip_port))
+        )
+    if holds_vip and public is not None and not public_link_up:
+        problems.append(
+            "This node holds the VIP %s but the link of its public NIC %s is down (state %s, flags %s); it must be up with carrier (LOWER_UP)."
+            % (vip_ip, public_interface, public.get("operstate"), ",".join(public.get("flags") or []) or "none")
+        )
+
+    return {
+        "vip": str(vip_ip),
+        "holds_vip": holds_vip,
+        "vip_interface": vip_interface,
+        "public_link_up": public_link_up,
+        "default_routes": defaults,
+        "private_gateway": bool(private_routes),
+        "private_gateways": [entry["via"] for entry in private_routes if entry["via"]],
+        # What a repair removes: every default route but the holder's one.
+        "stray_default_routes": [entry for entry in defaults if entry is not allowed],
+        "public_addresses": public_addresses,
+        "sip_listening": sip_listening,
+        "sip_sockets": sip_sockets,
+        "role": "active" if holds_vip else "standby",
+        "problems": problems,
+    }

@@ -1,0 +1,406 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The vip_state rules against real kernel output.
+
+Every case under fixtures/vip_state/ was recorded by fixtures/vip_state/record.sh
+in a throwaway network namespace (veth NICs eth0 and eth1, iproute2 6.1):
+the output of ip -j addr show, ip -j -4/-6 route show default and
+ss -H -l -n -u -t, unedited. The IPv4 cases use the VIP 10.99.20.100/24 and
+the gateway 10.99.20.1, the IPv6 ones 2001:db8:20::100/64 and 2001:db8:20::1;
+eth0 has 10.99.10.11/24 everywhere.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.sipha.cluster.plugins.module_utils import vip_state
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "vip_state")
+IPV4 = {"vip": "10.99.20.100/24", "gateway": "10.99.20.1"}
+IPV6 = {"vip": "2001:db8:20::100/64", "gateway": "2001:db8:20::1"}
+
+
+def recorded(case):
+    """The parsed addresses, both families' default routes and the ss text of a case."""
+
+    def read(name):
+        with open(os.path.join(FIXTURES, case, name)) as f:
+            return f.read()
+
+    routes = json.loads(read("route4.json")) + json.loads(read("route6.json"))
+    return json.loads(read("addr.json")), routes, read("ss.txt")
+
+
+def state(case, **params):
+    """node_state of a recorded case; IPv4 VIP and gateway unless ``params`` say otherwise."""
+    settings = dict(IPV6 if case.startswith("ipv6") else IPV4)
+    settings.update(params)
+    return vip_state.node_state(*recorded(case), **settings)
+
+
+def assert_one_problem(result, *words):
+    """Exactly one problem, and it names each of ``words``."""
+    assert len(result["problems"]) == 1, result["problems"]
+    for word in words:
+        assert word in result["problems"][0], (word, result["problems"][0])
+
+
+# Sound nodes
+
+
+def test_healthy_active_node():
+    result = state("active", check_sip=True, expect="active")
+    assert result == {
+        "vip": "10.99.20.100",
+        "holds_vip": True,
+        "vip_interface": "eth1",
+        "public_link_up": True,
+        "default_routes": [{"via": "10.99.20.1", "dev": "eth1", "src": "10.99.20.100", "metric": 0, "family": "inet"}],
+        "private_gateway": False,
+        "private_gateways": [],
+        "stray_default_routes": [],
+        "public_addresses": [],
+        "sip_listening": True,
+        "sip_sockets": ["udp 10.99.20.100:5060", "tcp 10.99.20.100:5060"],
+        "role": "active",
+        "problems": [],
+    }
+
+
+def test_healthy_standby_node():
+    result = state("standby", check_sip=True, expect="standby")
+    assert result == {
+        "vip": "10.99.20.100",
+        "holds_vip": False,
+        "vip_interface": None,
+        "public_link_up": True,
+        "default_routes": [],
+        "private_gateway": False,
+        "private_gateways": [],
+        "stray_default_routes": [],
+        "public_addresses": [],
+        "sip_listening": False,  # 10.99.10.11:5060 is on the private address, not the VIP
+        "sip_sockets": [],
+        "role": "standby",
+        "problems": [],
+    }
+
+
+def test_healthy_ipv6_active_node():
+    result = state("ipv6-active", check_sip=True, expect="active")
+    assert result["problems"] == []
+    assert result["vip"] == "2001:db8:20::100"
+    assert result["vip_interface"] == "eth1"
+    assert result["default_routes"] == [
+        {"via": "2001:db8:20::1", "dev": "eth1", "src": "2001:db8:20::100", "metric": 1024, "family": "inet6"}
+    ]
+    assert result["sip_sockets"] == ["udp [2001:db8:20::100]:5060"]
+
+
+def test_healthy_ipv6_standby_node_ignores_link_local_addresses():
+    result = state("ipv6-standby", expect="standby")
+    assert result["problems"] == []
+    assert result["public_addresses"] == []
+
+
+def test_vip_is_found_in_any_spelling():
+    result = state("ipv6-active", vip="2001:0DB8:0020:0000::0100")
+    assert result["holds_vip"] and result["vip"] == "2001:db8:20::100"
+
+
+# The named interfaces exist
+
+
+def test_missing_public_interface_is_reported():
+    result = state("standby", public_interface="ens4")
+    assert_one_problem(result, "ens4", "public_interface")
+    assert result["public_link_up"] is False
+
+
+def test_missing_private_interface_is_reported():
+    assert_one_problem(state("standby", private_interface="ens3"), "ens3", "private_interface")
+
+
+# Rule 1: no default route on the private NIC
+
+
+def test_private_gateway_is_reported():
+    result = state("standby-private-gateway")
+    assert_one_problem(result, "private NIC eth0", "default via 10.99.10.1 dev eth0", "no gateway")
+    assert result["private_gateway"] is True
+    assert result["private_gateways"] == ["10.99.10.1"]
+
+
+def test_private_gateway_is_not_also_a_standby_default_route():
+    # The same route must not be blamed twice (rule 5 skips the private NIC).
+    assert len(state("standby-private-gateway")["problems"]) == 1
+
+
+# Rule 2: the public NIC has no address of its own
+
+
+def test_own_address_on_public_nic_is_reported():
+    result = state("standby-public-address")
+    assert_one_problem(result, "public NIC eth1", "10.99.20.11/24", "only the VIP 10.99.20.100")
+    assert result["public_addresses"] == ["10.99.20.11/24"]
+    assert result["holds_vip"] is False
+
+
+# Rule 3: the VIP only on the public NIC
+
+
+def test_vip_on_private_nic_is_reported():
+    result = state("vip-on-private")
+    assert_one_problem(result, "VIP 10.99.20.100 is on eth0", "public NIC eth1")
+    assert result["holds_vip"] is True
+    assert result["vip_interface"] == "eth0"
+
+
+# Rule 4: the holder has exactly the one default route
+
+
+@pytest.mark.parametrize(
+    "case, found",
+    [
+        ("holder-without-default", "found: none"),
+        ("holder-without-src", "found: default via 10.99.20.1 dev eth1)"),
+        ("holder-wrong-src", "found: default via 10.99.20.1 dev eth1 src 10.99.10.11)"),
+        ("holder-wrong-gateway", "found: default via 10.99.20.254 dev eth1 src 10.99.20.100)"),
+    ],
+)
+def test_holder_without_the_right_default_route_is_reported(case, found):
+    result = state(case)
+    assert_one_problem(result, "holds the VIP 10.99.20.100", "no default route via 10.99.20.1 dev eth1 src 10.99.20.100", found)
+
+
+def test_holder_with_only_a_private_gateway_gets_both_problems():
+    problems = state("holder-private-gateway")["problems"]
+    assert len(problems) == 2, problems
+    assert "private NIC eth0 has a default route (default via 10.99.10.1 dev eth0)" in problems[0]
+    assert "no default route via 10.99.20.1 dev eth1 src 10.99.20.100 (found: none besides the private NIC's)" in problems[1]
+
+
+def test_ipv6_holder_without_source_is_reported():
+    result = state("ipv6-holder-without-src")
+    assert_one_problem(result, "no default route via 2001:db8:20::1 dev eth1 src 2001:db8:20::100", "found: default via 2001:db8:20::1 dev eth1 metric 1024")
+
+
+def test_any_gateway_will_do_when_none_is_given():
+    assert state("holder-wrong-gateway", gateway=None)["problems"] == []
+
+
+def test_missing_default_route_without_gateway_is_still_reported():
+    assert_one_problem(state("holder-without-default", gateway=None), "no default route via the public gateway dev eth1 src 10.99.20.100")
+
+
+def test_holder_with_an_extra_default_route_is_reported():
+    result = state("holder-extra-default")
+    assert_one_problem(result, "besides default via 10.99.20.1 dev eth1 src 10.99.20.100:", "default via 10.99.20.254 dev eth1 src 10.99.20.100 metric 100")
+
+
+def test_each_hop_of_a_multipath_route_counts_as_a_default_route():
+    result = state("holder-multipath-default")
+    assert result["default_routes"] == [
+        {"via": "10.99.20.1", "dev": "eth1", "src": "10.99.20.100", "metric": 0, "family": "inet"},
+        {"via": "10.99.20.2", "dev": "eth1", "src": "10.99.20.100", "metric": 0, "family": "inet"},
+    ]
+    # A repair keeps the first hop, which is what the rules allow, and removes the second.
+    assert result["stray_default_routes"] == result["default_routes"][1:]
+    assert_one_problem(result, "besides default via 10.99.20.1", "default via 10.99.20.2 dev eth1 src 10.99.20.100;")
+
+
+# Rule 5: no default route without the VIP
+
+
+def test_standby_with_default_route_is_reported():
+    result = state("standby-default-route")
+    assert_one_problem(result, "does not hold the VIP 10.99.20.100", "default via 10.99.20.1 dev eth1", "must have none")
+    assert result["role"] == "standby"
+
+
+# Rule 6: the expected role
+
+
+@pytest.mark.parametrize("case", ["active", "standby"])
+def test_any_role_is_accepted_by_default(case):
+    assert state(case, expect="any")["problems"] == []
+
+
+def test_standby_expected_active_is_reported():
+    assert_one_problem(state("standby", expect="active"), "should be active", "10.99.20.100")
+
+
+def test_active_expected_standby_is_reported():
+    assert_one_problem(state("active", expect="standby"), "should be standby", "10.99.20.100 on eth1")
+
+
+# Rule 7: the holder listens for SIP (check_sip)
+
+
+def test_missing_sip_listener_is_reported_when_asked():
+    result = state("active-no-sip-listener", check_sip=True)
+    assert_one_problem(result, "nothing listens for SIP on UDP 10.99.20.100:5060")
+    assert result["sip_listening"] is False
+
+
+def test_missing_sip_listener_is_not_a_problem_by_default():
+    assert state("active-no-sip-listener")["problems"] == []
+
+
+def test_standby_needs_no_sip_listener():
+    assert state("standby", check_sip=True)["problems"] == []
+
+
+@pytest.mark.parametrize(
+    "case, socket",
+    [
+        ("active-wildcard-listener", "udp 0.0.0.0:5060"),
+        ("active-dualstack-listener", "udp *:5060"),  # IPv6 socket that takes IPv4 too
+        ("active-device-listener", "udp 0.0.0.0%eth1:5060"),
+        ("ipv6-wildcard-listener", "udp [::]:5060"),
+    ],
+)
+def test_wildcard_listener_counts(case, socket):
+    result = state(case, check_sip=True)
+    assert result["problems"] == []
+    assert result["sip_listening"] is True
+    assert result["sip_sockets"] == [socket]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "active-v6only-listener",  # [::] with IPV6_V6ONLY never sees IPv4
+        "active-private-device-listener",  # 0.0.0.0 bound to eth0 never sees eth1
+    ],
+)
+def test_listener_that_cannot_receive_for_the_vip_does_not_count(case):
+    result = state(case, check_sip=True)
+    assert_one_problem(result, "nothing listens for SIP")
+    assert result["sip_sockets"] == []
+
+
+def test_sip_port_is_a_parameter():
+    assert_one_problem(state("active", sip_port=5080, check_sip=True), "10.99.20.100:5080")
+
+
+def test_tcp_alone_is_no_sip_listener():
+    # Phones and trunks send SIP over UDP first; TCP is reported but not enough.
+    result = state("active-tcp-only-listener", check_sip=True)
+    assert result["sip_sockets"] == ["tcp 10.99.20.100:5060"]
+    assert_one_problem(result, "nothing listens for SIP")
+
+
+# Rule 8: the holder's public link is up
+
+
+def test_lost_carrier_on_public_nic_is_reported():
+    result = state("public-carrier-lost")
+    assert_one_problem(result, "public NIC eth1 is down", "LOWERLAYERDOWN", "NO-CARRIER")
+    assert result["public_link_up"] is False
+
+
+def test_public_nic_set_down_also_loses_the_default_route():
+    # The kernel drops the routes of a link that is set down.
+    problems = state("public-admin-down")["problems"]
+    assert len(problems) == 2, problems
+    assert "no default route via 10.99.20.1" in problems[0]
+    assert "public NIC eth1 is down (state DOWN" in problems[1]
+
+
+def test_standby_with_link_down_has_no_problem():
+    result = state("standby-carrier-lost")
+    assert result["problems"] == []
+    assert result["public_link_up"] is False
+
+
+def test_lower_up_not_operstate_says_the_link_is_up():
+    links = dict((link["ifname"], link) for link in recorded("active")[0])
+    assert links["lo"]["operstate"] == "UNKNOWN"
+    assert vip_state.link_up(links["lo"]) is True
+    assert vip_state.link_up(links["eth1"]) is True
+
+
+# Parameters
+
+
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        ({"vip": "vip"}, ["vip must be an IP address", "'vip'"]),
+        ({"vip": "10.99.20.300/24"}, ["vip must be an IP address"]),
+        ({"vip": "10.99.20.100/40"}, ["vip must be an IP address"]),
+        ({"vip": "0.0.0.0"}, ["unicast"]),
+        ({"gateway": "router"}, ["gateway must be an IP address", "'router'"]),
+        ({"gateway": "10.99.20.100"}, ["gateway 10.99.20.100 is the VIP"]),
+        ({"gateway": "2001:db8:20::1"}, ["same IP version"]),
+        ({"public_interface": "eth0"}, ["both 'eth0'"]),
+        ({"public_interface": ""}, ["interface names"]),
+        ({"sip_port": 0}, ["sip_port"]),
+        ({"sip_port": 70000}, ["sip_port"]),
+        ({"expect": "master"}, ["expect must be one of active, standby, any"]),
+    ],
+)
+def test_bad_parameters_are_refused(params, words):
+    with pytest.raises(vip_state.ParameterError) as error:
+        state("active", **params)
+    for word in words:
+        assert word in str(error.value)
+
+
+def test_check_parameters_returns_addresses():
+    vip, gateway = vip_state.check_parameters("2001:db8:20::100/64", gateway="2001:db8:20::1")
+    assert (str(vip), str(gateway)) == ("2001:db8:20::100", "2001:db8:20::1")
+    assert vip_state.check_parameters("10.99.20.100")[1] is None
+
+
+# Parsing
+
+
+def test_parse_sockets_reads_every_recorded_form():
+    text = "".join(recorded(case)[2] for case in ("active-device-listener", "active-dualstack-listener", "ipv6-active"))
+    parsed = dict((sock["local"], sock) for sock in vip_state.parse_sockets(text))
+    assert parsed["0.0.0.0%eth1:5060"] == {"proto": "udp", "local": "0.0.0.0%eth1:5060", "address": "0.0.0.0", "device": "eth1", "port": 5060}
+    assert parsed["*:5060"]["address"] == "*"
+    assert parsed["[2001:db8:20::100]:5060"]["address"] == "2001:db8:20::100"
+    assert parsed["10.99.10.11:22"]["proto"] == "tcp"
+
+
+def test_parse_sockets_skips_what_it_does_not_know():
+    assert vip_state.parse_sockets("\nraw UNCONN 0 0 *:ipv6-icmp *:*\nudp UNCONN 0 0 10.0.0.1:x 0.0.0.0:*\n") == []
+
+
+def test_route_words():
+    entry = {"via": None, "dev": "eth1", "src": "10.99.20.100", "metric": 0, "table": "main"}
+    assert vip_state.route_words(entry) == "default dev eth1 src 10.99.20.100 table main"
+
+
+# What a repair removes
+
+
+def test_a_standby_would_lose_every_default_route():
+    result = state("standby-default-route")
+    assert result["stray_default_routes"] == result["default_routes"] != []
+
+
+def test_a_private_gateway_is_stray_on_the_holder_too():
+    result = state("holder-private-gateway")
+    assert [entry["dev"] for entry in result["stray_default_routes"]] == ["eth0"]
+
+
+def test_the_holder_keeps_its_route_through_the_gateway():
+    result = state("holder-extra-default")
+    kept = [entry for entry in result["default_routes"] if entry not in result["stray_default_routes"]]
+    assert kept == [{"via": "10.99.20.1", "dev": "eth1", "src": "10.99.20.100", "metric": 0, "family": "inet"}]
+    assert len(result["stray_default_routes"]) == 1
+
+
+def test_a_device_route_is_told_apart_by_its_source():
+    assert vip_state.default_routes([{"dst": "default", "dev": "eth1", "prefsrc": "2001:db8::1"}])[0]["family"] == "inet6"
+    assert vip_state.default_routes([{"dst": "default", "dev": "eth1"}])[0]["family"] is None
