@@ -1,0 +1,94 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""keepalived.conf as the role renders it, for clusters the lab does not run.
+
+The lab has two nodes; these render the role's real template for three
+nodes, for multicast and for VRRPv2 with a password, and check what a
+keepalived operator would look for in each file.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+NODES = {"sip-a": "10.0.0.11/24", "sip-b": "10.0.0.12/24", "sip-c": "10.0.0.13/24"}
+
+
+def render(tmp_path, **cluster):
+    lines = ["all:", "  children:", "    sip_proxies:", "      vars:",
+             "        sipha_vip: 203.0.113.10/24", "        sipha_public_gateway: 203.0.113.1",
+             "        sipha_cluster_name: sip-prod"]
+    lines += ["        %s: %s" % item for item in cluster.items()]
+    lines += ["      hosts:"]
+    for name, address in NODES.items():
+        lines += ["        %s:" % name, "          ansible_connection: local", "          sipha_private_ip: %s" % address]
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    result = subprocess.run(
+        [PLAYBOOK_BIN, "-i", str(inventory), "-e", "render_dir=%s" % out, os.path.join(REPO, "tests", "render", "render_keepalived.yml")],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout
+    return dict((name, (out / (name + ".conf")).read_text()) for name in NODES)
+
+
+def block(text, name):
+    """The words inside ``name { ... }`` (one level)."""
+    match = re.search(r"\b%s \{([^}]*)\}" % name, text)
+    return match.group(1).split() if match else None
+
+
+def directive(text, name):
+    """Whether a line holds just ``name`` (a flag such as nopreempt), comments aside."""
+    return re.search(r"^\s*%s\s*$" % name, text, re.M) is not None
+
+
+def setting(text, name):
+    match = re.search(r"^\s*%s (\S+)\s*$" % name, text, re.M)
+    return match.group(1) if match else None
+
+
+def test_three_nodes_each_advert_to_the_other_two(tmp_path):
+    confs = render(tmp_path)
+    for name, conf in confs.items():
+        own = NODES[name].split("/")[0]
+        assert setting(conf, "unicast_src_ip") == own
+        assert sorted(block(conf, "unicast_peer")) == sorted(a.split("/")[0] for n, a in NODES.items() if n != name)
+        assert block(conf, "virtual_ipaddress") == ["203.0.113.10/24", "dev", "eth1"]
+        assert block(conf, "track_interface") == ["eth1"]
+        assert directive(conf, "nopreempt") and setting(conf, "state") == "BACKUP"
+        assert setting(conf, "interface") == "eth0"
+        assert 'notify "/usr/libexec/sipha/sipha-failover notify"' in conf
+        assert "authentication" not in conf
+    assert [setting(confs[n], "priority") for n in ("sip-a", "sip-b", "sip-c")] == ["150", "140", "130"]
+    # One instance: the router id and version are the same everywhere.
+    assert len(set(setting(c, "virtual_router_id") for c in confs.values())) == 1
+    assert set(setting(c, "version") for c in confs.values()) == {"3"}
+
+
+def test_multicast_has_no_peer_list(tmp_path):
+    confs = render(tmp_path, keepalived_unicast='"no"')
+    assert all(block(c, "unicast_peer") is None and setting(c, "unicast_src_ip") is None for c in confs.values())
+
+
+def test_vrrp2_with_a_password(tmp_path):
+    confs = render(tmp_path, keepalived_vrrp_version=2, keepalived_auth_pass="s3cret", keepalived_advert_int=2)
+    for conf in confs.values():
+        assert block(conf, "authentication") == ["auth_type", "PASS", "auth_pass", "s3cret"]
+        assert setting(conf, "version") == "2" and setting(conf, "advert_int") == "2"
+
+
+def test_preemption_with_a_delay(tmp_path):
+    # Quoted: a string "false" (from -e or an INI inventory) must count as false too.
+    confs = render(tmp_path, keepalived_nopreempt='"false"', keepalived_preempt_delay=30)
+    assert all(not directive(c, "nopreempt") and setting(c, "preempt_delay") == "30" for c in confs.values())
