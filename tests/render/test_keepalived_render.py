@@ -61,9 +61,9 @@ def setting(text, name):
 def test_three_nodes_each_advert_to_the_other_two(tmp_path):
     confs = render(tmp_path)
     for name, conf in confs.items():
-        own = NODES[name].split("/")[0]
+        own = NODES[name].split("/", maxsplit=1)[0]
         assert setting(conf, "unicast_src_ip") == own
-        assert sorted(block(conf, "unicast_peer")) == sorted(a.split("/")[0] for n, a in NODES.items() if n != name)
+        assert sorted(block(conf, "unicast_peer")) == sorted(a.split("/", maxsplit=1)[0] for n, a in NODES.items() if n != name)
         assert block(conf, "virtual_ipaddress") == ["203.0.113.10/24", "dev", "eth1"]
         assert block(conf, "track_interface") == ["eth1"]
         assert directive(conf, "nopreempt") and setting(conf, "state") == "BACKUP"

@@ -183,5 +183,7 @@ def test_command_line_single_probe(responder):
     result = subprocess.run([sys.executable, SCRIPT, "127.0.0.1", str(responder.port)], stdout=subprocess.PIPE, universal_newlines=True, check=False)
     assert result.returncode == 0 and result.stdout.strip() == "200 test-node1"
     responder.answering.clear()
-    result = subprocess.run([sys.executable, SCRIPT, "127.0.0.1", str(responder.port), "--timeout", "0.2"], stderr=subprocess.PIPE, universal_newlines=True, check=False)
+    result = subprocess.run(
+        [sys.executable, SCRIPT, "127.0.0.1", str(responder.port), "--timeout", "0.2"], stderr=subprocess.PIPE, universal_newlines=True, check=False
+    )
     assert result.returncode == 1 and "no SIP answer" in result.stderr
