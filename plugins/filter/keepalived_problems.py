@@ -19,7 +19,7 @@ options:
   _input:
     description:
       - Node name to settings, with the keys C(priority), C(nopreempt), C(vrrp_version), C(advert_int),
-        C(auth_pass), C(virtual_router_id), C(check_interval), C(check_timeout).
+        C(auth_pass), C(virtual_router_id), C(check_interval), C(check_timeout), C(unicast).
     type: dict
     required: true
 """

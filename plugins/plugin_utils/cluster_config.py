@@ -96,8 +96,19 @@ def _node_problems(host, node):
             "%s: sipha_vip %s lies in the private subnet %s; the VIP belongs on the public segment." % (host, vip_value, private.cidr)
         )
 
+    if vip is not None and vip.version == 6:
+        problems.append(
+            "%s: sipha_vip %s is an IPv6 address; this release moves an IPv4 VIP only (keepalived's instance, the "
+            "route scripts and the sysctls are IPv4): use an IPv4 VIP." % (host, vip_value)
+        )
+
     gateway_value = node.get("sipha_public_gateway")
-    if gateway_value not in (None, ""):
+    if gateway_value in (None, ""):
+        problems.append(
+            "%s: sipha_public_gateway is not set; the active node's default route goes through it: set it to the "
+            "upstream router's address on the public segment, for example 203.0.113.1." % host
+        )
+    else:
         gateway = _address(gateway_value)
         if gateway is None:
             problems.append("%s: sipha_public_gateway is %r, which is not an IP address." % (host, gateway_value))

@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from decimal import Decimal, InvalidOperation
 
 # VRRPv3 carries the interval in centiseconds in 12 bits (RFC 5798 5.2.7);
@@ -21,9 +23,11 @@ V2_MIN, V2_MAX = 1, 255
 PRIORITY_MIN, PRIORITY_MAX = 1, 254
 # keepalived sends only the first 8 characters of a PASS password.
 AUTH_PASS_MAX = 8
+# keepalived.conf starts a comment at "#" or "!" and splits words on blanks.
+AUTH_PASS_CHARS = re.compile(r'^[^\s#!"\']+$')
 
 # Settings every node must share, or the nodes are not one VRRP instance.
-SHARED = ("vrrp_version", "advert_int", "virtual_router_id", "nopreempt", "auth_pass")
+SHARED = ("vrrp_version", "advert_int", "virtual_router_id", "nopreempt", "auth_pass", "unicast")
 
 
 def _int(value):
@@ -81,6 +85,11 @@ def _node_problems(host, node):
             "%s: keepalived_auth_pass is set but keepalived_vrrp_version is 3, which has no authentication; "
             "set keepalived_vrrp_version: 2 (whole-second adverts) or remove the password." % host
         )
+    if password and not AUTH_PASS_CHARS.match(password):
+        problems.append(
+            "%s: keepalived_auth_pass has a space, quote, '#' or '!' in it, which keepalived.conf would cut off or "
+            "read as a comment; use letters, digits and punctuation other than those." % host
+        )
     if len(password) > AUTH_PASS_MAX:
         problems.append(
             "%s: keepalived_auth_pass is %d characters long; VRRP sends only %d, so use at most %d."
@@ -106,7 +115,7 @@ def keepalived_problems(nodes):
         values = {}
         for host in hosts:
             value = nodes[host].get(key)
-            value = _bool(value) if key == "nopreempt" else str(value)
+            value = _bool(value) if key in ("nopreempt", "unicast") else str(value)
             values.setdefault(value, []).append(host)
         if len(values) > 1:
             shown = "; ".join(

@@ -219,8 +219,14 @@ def test_gateway_not_an_ip_is_reported(value):
 
 
 @pytest.mark.parametrize("value", [ABSENT, None, ""])
-def test_gateway_may_be_unset(value):
-    assert problems_of(sipha_public_gateway=value) == []
+def test_gateway_must_be_set(value):
+    problems = problems_of(sipha_public_gateway=value)
+    assert_one_problem(problems, "node1", "sipha_public_gateway is not set", "upstream router")
+
+
+def test_ipv6_vip_is_refused_for_now():
+    problems = problems_of_both(sipha_vip="2001:db8:20::100/64", sipha_public_gateway="2001:db8:20::1")
+    assert len(problems) == 2 and all("IPv6" in p and "sipha_vip" in p for p in problems), problems
 
 
 def test_gateway_equal_to_the_vip_is_reported():

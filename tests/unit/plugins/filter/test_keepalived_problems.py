@@ -25,6 +25,7 @@ def settings(**overrides):
         "virtual_router_id": "51",
         "check_interval": "1",
         "check_timeout": "2",
+        "unicast": True,
     }
     values.update(overrides)
     return values
@@ -99,6 +100,7 @@ def test_password_longer_than_eight_is_reported_without_showing_it():
     ("virtual_router_id", "51", "52"),
     ("vrrp_version", "3", "2"),
     ("nopreempt", True, "false"),
+    ("unicast", "yes", False),
 ])
 def test_shared_settings_must_match(key, one, other):
     problems = [p for p in problems_of(node1={key: one}, node2={key: other}) if "differs" in p]
@@ -135,3 +137,10 @@ def test_check_timing_must_be_whole_seconds(key):
 def test_bad_input_shape_is_a_clear_error(value):
     with pytest.raises(AnsibleFilterError, match="dict of node name to settings"):
         keepalived_problems(value)
+
+
+@pytest.mark.parametrize("password", ["a b", "a#b", "ab!", 'q"x', "it's"])
+def test_password_that_keepalived_conf_would_cut_is_reported(password):
+    problems = problems_of(vrrp_version="2", auth_pass=password)
+    assert len(problems) == 2 and all("would cut off" in p for p in problems), problems
+    assert not any(password in p for p in problems)
