@@ -1,0 +1,260 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The resource-group script the HA managers call (roles/failover/files/sipha-failover).
+
+The real script runs under bash against stand-ins for ip, systemctl, logger
+and the SIP probe that keep their state in files, so that each decision it
+makes (order of the group, stale notify events, the health check's verdict)
+can be checked without a kernel or systemd to change. molecule/default runs
+it for real under keepalived.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import subprocess
+import textwrap
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+SCRIPT = os.path.join(REPO, "roles", "failover", "files", "sipha-failover")
+
+VIP = "203.0.113.10"
+STUBS = {
+    # ip: the VIP is on eth1 while $STATE/vip exists; the default route lives in $STATE/route.
+    "ip": r"""
+        echo "ip $*" >> "$STATE/calls"
+        case "$*" in
+          "-o addr show dev eth1") [ -e "$STATE/vip" ] && echo "3: eth1    inet 203.0.113.10/24 scope global eth1" ;;
+          "route replace default via "*) shift 3; echo "default $* " > "$STATE/route" ;;
+          "route del default dev eth1") [ -e "$STATE/route" ] && rm "$STATE/route" ;;
+          "route show default dev eth1") [ -e "$STATE/route" ] && sed 's/ dev eth1//' "$STATE/route"; true ;;
+          *) echo "unexpected: ip $*" >&2; exit 99 ;;
+        esac
+    """,
+    "systemctl": r"""
+        echo "systemctl $*" >> "$STATE/calls"
+        case "$1" in
+          start) touch "$STATE/active-$2" ;;
+          stop) rm -f "$STATE/active-$2" ;;
+          --quiet) [ -e "$STATE/active-$3" ] ;;
+          *) exit 99 ;;
+        esac
+    """,
+    "logger": r"""echo "$*" >> "$STATE/journal" """,
+    "sipha-sip-ping": r"""echo "sip-ping $*" >> "$STATE/calls"; [ -e "$STATE/sip-answers" ]""",
+}
+
+
+@pytest.fixture
+def node(tmp_path):
+    """A fake node: stub commands first in PATH, a failover.conf, a state dir."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, body in STUBS.items():
+        path = bin_dir / name
+        path.write_text("#!/bin/bash\n" + textwrap.dedent(body))
+        path.chmod(0o755)
+    state = tmp_path / "state"
+    state.mkdir()
+    conf = tmp_path / "failover.conf"
+    conf.write_text(textwrap.dedent("""\
+        VIP=%s
+        PUBLIC_IF=eth1
+        GATEWAY=203.0.113.1
+        PROXY_UNITS='proxy.service'
+        PROXY_STANDBY=hot
+        ADDON_UNITS='relay.service extra.service'
+        ADDON_STANDBY=cold
+        SIP_CHECK=yes
+        SIP_PORT=5060
+        SIP_TIMEOUT=1.0
+        LIBEXEC_DIR=%s
+        STATE_DIR=%s
+        LOCK_FILE=%s
+        FAILOVER_TAG=sipha-failover
+        """ % (VIP, bin_dir, tmp_path / "lib", tmp_path / "lock")))
+
+    class Node(object):
+        def run(self, *args):
+            env = dict(os.environ, PATH="%s:%s" % (bin_dir, os.environ["PATH"]), STATE=str(state), SIPHA_FAILOVER_CONF=str(conf))
+            return subprocess.run(["bash", SCRIPT] + list(args), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  universal_newlines=True, timeout=30, check=False)
+
+        def has(self, name):
+            return (state / name).exists()
+
+        def set(self, name, present=True):
+            if present and name == "route":
+                (state / name).write_text("default via 203.0.113.1 dev eth1 src %s \n" % VIP)
+            elif present:
+                (state / name).touch()
+            elif (state / name).exists():
+                (state / name).unlink()
+
+        def read(self, name):
+            path = state / name
+            return path.read_text() if path.exists() else ""
+
+        def recorded(self, name):
+            """A file the script keeps in its STATE_DIR (transitions.log, state)."""
+            path = tmp_path / "lib" / name
+            return path.read_text() if path.exists() else ""
+
+        def calls(self):
+            return [line for line in self.read("calls").splitlines() if not line.startswith(("ip -o", "ip route show"))]
+
+        lib = tmp_path / "lib"
+        lock = tmp_path / "lock"
+
+    return Node()
+
+
+def test_up_builds_the_group_in_order(node):
+    node.set("vip")
+    result = node.run("up")
+    assert result.returncode == 0, result.stderr
+    assert node.calls() == [
+        "ip route replace default via 203.0.113.1 dev eth1 src 203.0.113.10",
+        "systemctl start proxy.service",
+        "systemctl start relay.service",
+        "systemctl start extra.service",
+    ]
+    assert "up: resource group is up" in node.read("journal")
+
+
+def test_up_refuses_the_route_without_the_vip(node):
+    result = node.run("up")
+    assert result.returncode == 1
+    assert node.calls() == [] and not node.has("route")
+    assert "is not on eth1, so no default route" in node.read("journal")
+
+
+def test_down_stops_cold_units_in_reverse_then_the_route_and_leaves_hot_ones(node):
+    node.set("route")
+    result = node.run("down")
+    assert result.returncode == 0, result.stderr
+    assert node.calls() == [
+        "systemctl stop extra.service",
+        "systemctl stop relay.service",
+        "ip route del default dev eth1",
+        "ip route del default dev eth1",
+    ]
+    assert not node.has("route")
+
+
+def test_notify_master_records_the_transition_and_brings_the_group_up(node):
+    node.set("vip")
+    assert node.run("notify", "INSTANCE", "SIP", "MASTER", "150").returncode == 0
+    line = node.recorded("transitions.log").strip()
+    assert line.endswith(" INSTANCE SIP MASTER priority=150") and line[:4].isdigit(), line
+    assert node.recorded("state").strip() == "MASTER"
+    assert node.has("route") and node.has("active-relay.service")
+
+
+def test_a_stale_master_does_nothing(node):
+    assert node.run("notify", "INSTANCE", "SIP", "MASTER", "150").returncode == 0
+    assert node.calls() == []
+    assert "MASTER but 203.0.113.10 is gone already" in node.read("journal")
+
+
+def test_a_stale_backup_leaves_the_holder_alone(node):
+    node.set("vip")
+    node.set("route")
+    assert node.run("notify", "INSTANCE", "SIP", "BACKUP", "150").returncode == 0
+    assert node.calls() == [] and node.has("route")
+    assert "BACKUP but 203.0.113.10 is here" in node.read("journal")
+
+
+@pytest.mark.parametrize("state", ["FAULT", "BACKUP", "STOP"])
+def test_leaving_master_takes_the_group_down(node, state):
+    node.set("route")
+    node.set("active-relay.service")
+    assert node.run("notify", "INSTANCE", "SIP", state, "150").returncode == 0
+    assert not node.has("route") and not node.has("active-relay.service")
+
+
+def test_stop_takes_the_group_down_even_with_the_vip(node):
+    node.set("vip")
+    node.set("route")
+    assert node.run("notify", "INSTANCE", "SIP", "STOP", "150").returncode == 0
+    assert not node.has("route")
+
+
+def test_an_unknown_state_is_refused_and_not_recorded(node):
+    assert node.run("notify", "INSTANCE", "SIP", "DELETED", "0").returncode == 2
+    assert node.recorded("state") == "" and "unknown state DELETED" in node.read("journal")
+
+
+def healthy_active(node):
+    for name in ("vip", "route", "sip-answers", "active-proxy.service", "active-relay.service", "active-extra.service"):
+        node.set(name)
+
+
+def test_check_passes_on_a_healthy_active_node(node):
+    healthy_active(node)
+    assert node.run("check").returncode == 0
+    assert node.read("journal") == ""
+
+
+def test_check_passes_on_a_standby_without_its_cold_units(node):
+    node.set("active-proxy.service")
+    assert node.run("check").returncode == 0
+    assert "sip-ping" not in node.read("calls")
+
+
+def test_check_fails_when_a_hot_unit_stops(node):
+    healthy_active(node)
+    node.set("active-proxy.service", False)
+    assert node.run("check").returncode == 1
+    assert "check failed: proxy.service is not running" in node.read("journal")
+
+
+def test_check_fails_when_the_sip_service_does_not_answer(node):
+    healthy_active(node)
+    node.set("sip-answers", False)
+    assert node.run("check").returncode == 1
+    assert "sip-ping 203.0.113.10 5060 --timeout 1.0" in node.read("calls")
+    assert "no answer to SIP OPTIONS" in node.read("journal")
+
+
+def test_check_puts_a_lost_route_back(node):
+    healthy_active(node)
+    node.set("route", False)
+    assert node.run("check").returncode == 0
+    assert node.has("route") and "default route is missing; adding it again" in node.read("journal")
+
+
+def test_check_fails_when_the_route_cannot_be_restored(node, tmp_path):
+    healthy_active(node)
+    node.set("route", False)
+    # An ip that cannot add routes.
+    broken = tmp_path / "bin" / "ip"
+    broken.write_text(broken.read_text().replace('echo "default $* " > "$STATE/route"', "exit 2"))
+    assert node.run("check").returncode == 1
+    assert "no default route via 203.0.113.1 with source 203.0.113.10" in node.read("journal")
+
+
+def test_check_passes_while_the_group_is_moving(node):
+    # A node taking over holds the lock while its cold units start: not a fault.
+    node.set("vip")
+    holder = subprocess.Popen(["flock", str(node.lock), "sleep", "5"])
+    try:
+        for dummy in range(50):
+            if subprocess.run(["flock", "-n", str(node.lock), "true"], check=False).returncode != 0:
+                break
+        assert node.run("check").returncode == 0
+        assert node.read("calls") == ""
+    finally:
+        holder.terminate()
+        holder.wait()
+
+
+def test_a_missing_settings_file_is_logged(node, tmp_path):
+    (tmp_path / "failover.conf").unlink()
+    result = node.run("check")
+    assert result.returncode == 2
+    assert "cannot read" in node.read("journal")
