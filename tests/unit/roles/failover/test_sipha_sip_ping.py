@@ -89,7 +89,7 @@ def test_request_is_a_well_formed_options():
     text = probe.options_request("203.0.113.10", 5060, ("10.0.0.1", 40000), "abc@sipha", 7).decode()
     lines = text.split("\r\n")
     assert lines[0] == "OPTIONS sip:203.0.113.10:5060 SIP/2.0"
-    assert "Via: SIP/2.0/UDP 10.0.0.1:40000;branch=z9hG4bK-abc@sipha;rport" in lines
+    assert "Via: SIP/2.0/UDP 10.0.0.1:40000;branch=z9hG4bK-abc;rport" in lines
     assert "Call-ID: abc@sipha" in lines and "CSeq: 7 OPTIONS" in lines
     assert text.endswith("Content-Length: 0\r\n\r\n")
 
