@@ -168,17 +168,17 @@ def _route_list(entries):
     return "; ".join(route_words(entry) for entry in entries)
 
 
-def _route_problem(holds_vip, vip_ip, gateway_ip, public_interface, routes, private_too):
+def _route_problem(holds_vip, vip_ip, gateway_ip, public_interface, routes, best, private_too):
     """Rules 4 and 5 on the default routes not on the private NIC, as one sentence or None.
 
     The holder needs exactly one: on the public NIC, via the gateway when
-    one is given, with the VIP as source. A node without the VIP needs none.
+    one is given, with the VIP as source (``best``, from holder_route). A
+    node without the VIP needs none.
     """
     if not holds_vip:
         if not routes:
             return None
         return "This node does not hold the VIP %s but has a default route (%s); a standby node must have none." % (vip_ip, _route_list(routes))
-    best = holder_route(holds_vip, vip_ip, gateway_ip, public_interface, routes)
     extra = [entry for entry in routes if entry is not best]
     if best is None:
         wanted = "via %s dev %s src %s" % (gateway_ip or "the public gateway", public_interface, vip_ip)
@@ -256,7 +256,7 @@ def node_state(links, routes, sockets_text, vip, private_interface="eth0", publi
         problems.append("The VIP %s is on %s; it belongs on the public NIC %s only." % (vip_ip, ", ".join(wrong_place), public_interface))
 
     allowed = holder_route(holds_vip, vip_ip, gateway_ip, public_interface, other_routes)
-    route_problem = _route_problem(holds_vip, vip_ip, gateway_ip, public_interface, other_routes, bool(private_routes))
+    route_problem = _route_problem(holds_vip, vip_ip, gateway_ip, public_interface, other_routes, allowed, bool(private_routes))
     if route_problem:
         problems.append(route_problem)
 
