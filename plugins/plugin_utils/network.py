@@ -39,6 +39,34 @@ def overlapping_networks(items, network):
     return found
 
 
+def address_of(value):
+    """The address of an address or CIDR string ("203.0.113.10" or "203.0.113.10/24"), or None.
+
+    netaddr 1.x rejects shorthand such as "10.1", so only full addresses pass.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        return netaddr.IPNetwork(value).ip
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        return None
+
+
+def whole_number(value):
+    """An int from an int or a digit string, or None.
+
+    INI inventories and --extra-vars hand numbers over as text; True is an
+    int to Python but never a number here.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdecimal():
+        return int(value)
+    return None
+
+
 def nth_host(subnet, number):
     """Return address number ``number`` of ``subnet`` (1 is the first host).
 

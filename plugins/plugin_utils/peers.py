@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sipha.cluster.plugins.plugin_utils.network import netaddr
+from ansible_collections.sipha.cluster.plugins.plugin_utils.network import address_of
 
 
 def _node_address(host, host_vars, key):
@@ -21,12 +21,9 @@ def _node_address(host, host_vars, key):
             "%s: %s is not set; every node in the list needs its address there, "
             "for example 10.66.10.12/24" % (host, key)
         )
-    if isinstance(value, str):
-        try:
-            # IPNetwork reads both "10.66.10.12/24" and "10.66.10.12".
-            return netaddr.IPNetwork(value).ip
-        except (netaddr.AddrFormatError, ValueError, TypeError):
-            pass
+    ip = address_of(value)
+    if ip is not None:
+        return ip
     raise ValueError("%s: %s is %r, which is not an IP address or an address in CIDR form such as 10.66.10.12/24" % (host, key, value))
 
 

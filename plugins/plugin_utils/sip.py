@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sipha.cluster.plugins.plugin_utils.network import netaddr
+from ansible_collections.sipha.cluster.plugins.plugin_utils.network import address_of, whole_number
 
 # RFC 3261 section 19.1.2: 5060 for SIP, 5061 for SIP over TLS. WebSocket
 # (RFC 7118) has no default of its own; ws/wss follow their plain/TLS twins.
@@ -19,26 +19,16 @@ FORMS = ("socket", "hostport")
 
 def _address(value):
     """The address of an address or CIDR string ("203.0.113.10/24"), or ValueError."""
-    if isinstance(value, str):
-        try:
-            # IPNetwork reads both forms; netaddr 1.x rejects shorthand like "10.1".
-            return netaddr.IPNetwork(value).ip
-        except (netaddr.AddrFormatError, ValueError, TypeError):
-            pass
-    raise ValueError("%r is not an IP address or an address in CIDR form such as 203.0.113.10/24" % (value,))
+    ip = address_of(value)
+    if ip is None:
+        raise ValueError("%r is not an IP address or an address in CIDR form such as 203.0.113.10/24" % (value,))
+    return ip
 
 
 def _port(value, proto):
     if value is None:
         return DEFAULT_PORTS[proto]
-    if isinstance(value, bool):  # True is an int to Python, never a port
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdecimal():  # INI inventories hand numbers over as text
-        number = int(value)
-    else:
-        number = None
+    number = whole_number(value)
     if number is None or not 1 <= number <= 65535:
         raise ValueError("port %r is not a port number (1..65535)" % (value,))
     return number

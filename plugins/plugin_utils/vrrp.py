@@ -13,6 +13,8 @@ import zlib
 
 from collections.abc import Iterable, Mapping
 
+from ansible_collections.sipha.cluster.plugins.plugin_utils.network import whole_number
+
 # RFC 5798 section 5.2.3: the VRID is 1..255; 0 is not a valid router id.
 FIRST_ID = 1
 LAST_ID = 255
@@ -20,19 +22,8 @@ ID_COUNT = LAST_ID - FIRST_ID + 1
 
 
 def _router_id(value):
-    """One entry of the avoid list as an int, or ValueError.
-
-    Digit strings count: an INI inventory or ``--extra-vars`` hands numbers
-    over as text.
-    """
-    if isinstance(value, bool):  # True is an int to Python, never an id here
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdecimal():
-        number = int(value)
-    else:
-        number = None
+    """One entry of the avoid list as an int, or ValueError (digit strings count)."""
+    number = whole_number(value)
     if number is None or not FIRST_ID <= number <= LAST_ID:
         raise ValueError("avoid contains %r, which is not a VRRP router id (%d..%d)" % (value, FIRST_ID, LAST_ID))
     return number
