@@ -1,0 +1,120 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.sipha.cluster.plugins.filter.service_problems import FilterModule
+
+service_problems = FilterModule().filters()["service_problems"]
+
+NODES = {
+    "node1": {"sipha_private_ip": "10.0.0.11/24", "node_private_routes": [{"to": "10.1.0.0/16", "via": "10.0.0.1"}]},
+    "node2": {"sipha_private_ip": "10.0.0.12/24"},
+}
+ABSENT = object()
+
+
+def settings(**overrides):
+    values = {
+        "sipha_sip_proxy": "kamailio",
+        "sipha_media_relay": "rtpengine",
+        "sipha_db_engine": "mariadb",
+        "sipha_db_host": "10.0.0.21",
+        "sipha_db_password": "Xq7-long-enough-secret",
+        "kamailio_dispatcher": True,
+        "kamailio_media_servers": [{"address": "10.0.0.31"}, {"address": "10.1.4.32", "port": 5080, "transport": "tcp"}],
+    }
+    for key, value in overrides.items():
+        if value is ABSENT:
+            values.pop(key)
+        else:
+            values[key] = value
+    return values
+
+
+def test_sound_settings_have_no_problems():
+    assert service_problems(settings(), NODES) == []
+
+
+@pytest.mark.parametrize("password", [ABSENT, "", None])
+def test_missing_password_names_the_vault(password):
+    problems = service_problems(settings(sipha_db_password=password), NODES)
+    assert len(problems) == 1
+    assert "sipha_db_password is not set" in problems[0] and "vault" in problems[0]
+
+
+@pytest.mark.parametrize("password", ["kamailiorw", "CHANGE_ME", "please-change-this-now", "example-password-123", "{{ vault_db }}x"])
+def test_example_password_is_refused(password):
+    problems = service_problems(settings(sipha_db_password=password), NODES)
+    assert any("example value" in problem for problem in problems), problems
+
+
+def test_short_password_is_refused():
+    problems = service_problems(settings(sipha_db_password="Xq7short"), NODES)
+    assert problems == ["sipha_db_password has 8 characters; use at least 12."]
+
+
+@pytest.mark.parametrize("password", ["with@at-sign-long", "with:colon-long", "with/slash-long", "with space-long"])
+def test_password_that_breaks_the_db_url_is_refused(password):
+    problems = service_problems(settings(sipha_db_password=password), NODES)
+    assert any("db_url" in problem for problem in problems), problems
+
+
+def test_db_host_off_the_private_network():
+    problems = service_problems(settings(sipha_db_host="192.0.2.50"), NODES)
+    assert len(problems) == 1
+    assert "sipha_db_host 192.0.2.50 is not on the private network" in problems[0]
+    assert "10.0.0.0/24" in problems[0] and "node_private_routes" in problems[0]
+
+
+def test_db_host_behind_a_private_route_is_fine():
+    assert service_problems(settings(sipha_db_host="10.1.2.3"), NODES) == []
+
+
+@pytest.mark.parametrize("host", ["db1.example.net", "10.0.0.21/24"])
+def test_db_host_must_be_an_address(host):
+    problems = service_problems(settings(sipha_db_host=host), NODES)
+    assert any("give the database's private IP address" in problem for problem in problems), problems
+
+
+def test_db_host_missing():
+    problems = service_problems(settings(sipha_db_host=ABSENT), NODES)
+    assert any("sipha_db_host is not set" in problem for problem in problems)
+
+
+def test_empty_media_servers_with_dispatcher_on():
+    problems = service_problems(settings(kamailio_media_servers=[]), NODES)
+    assert len(problems) == 1
+    assert "kamailio_media_servers is empty while kamailio_dispatcher is on" in problems[0]
+
+
+@pytest.mark.parametrize("flag", [False, "false", "no"])
+def test_empty_media_servers_with_dispatcher_off_is_fine(flag):
+    assert service_problems(settings(kamailio_dispatcher=flag, kamailio_media_servers=[]), NODES) == []
+
+
+def test_media_server_checks():
+    servers = [{"address": "192.0.2.9"}, {"address": "nope"}, "10.0.0.31", {"address": "10.0.0.31", "port": 70000, "transport": "sctp"}]
+    problems = service_problems(settings(kamailio_media_servers=servers), NODES)
+    assert any("[0] address 192.0.2.9 is not on the private network" in problem for problem in problems)
+    assert any("[1] has address 'nope'" in problem for problem in problems)
+    assert any("[2] is '10.0.0.31'" in problem for problem in problems)
+    assert any("[3] has port 70000" in problem for problem in problems)
+    assert any("[3] has transport 'sctp'" in problem for problem in problems)
+
+
+@pytest.mark.parametrize(
+    "key, value, words",
+    [
+        ("sipha_sip_proxy", "opensips", "sipha_sip_proxy is 'opensips'"),
+        ("sipha_media_relay", "mediaproxy", "sipha_media_relay is 'mediaproxy'"),
+        ("sipha_db_engine", "oracle", "sipha_db_engine is 'oracle'"),
+    ],
+)
+def test_unknown_choices(key, value, words):
+    problems = service_problems(settings(**{key: value}), NODES)
+    assert any(words in problem for problem in problems), problems
