@@ -51,7 +51,13 @@ def run_site(inventory):
     )
 
 
-SOUND_CLUSTER = {"sipha_vip": "203.0.113.10/24", "sipha_public_gateway": "203.0.113.1"}
+SOUND_CLUSTER = {
+    "sipha_vip": "203.0.113.10/24",
+    "sipha_public_gateway": "203.0.113.1",
+    "sipha_db_host": "10.0.0.21",
+    "sipha_db_password": "Xq7-preflight-test-secret",
+    "kamailio_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32}]",
+}
 
 
 def assert_stopped_before_any_host(result, *words):
@@ -122,6 +128,32 @@ NODE2 = {"sipha_private_ip": "10.0.0.12/24"}
 def test_broken_vip_gateway_and_ha_settings(tmp_path, node1, node2, cluster, words):
     inventory = write_inventory(tmp_path, node1, node2, dict(SOUND_CLUSTER, **cluster))
     assert_stopped_before_any_host(run_site(inventory), *words)
+
+
+# The shared database, the media servers and the proxy's modes: the issue's
+# bad inputs, each named before any host is touched.
+@pytest.mark.parametrize(
+    "cluster, words",
+    [
+        pytest.param({"sipha_db_password": "''"}, ["sipha_db_password is not set", "vault"], id="db-password-missing"),
+        pytest.param({"sipha_db_password": "CHANGE_ME"}, ["sipha_db_password is still an example value"], id="db-password-example"),
+        pytest.param({"sipha_db_password": "kamailiorw"}, ["sipha_db_password is still an example value"], id="db-password-kamailio-default"),
+        pytest.param({"sipha_db_host": "192.0.2.50"},
+                     ["sipha_db_host 192.0.2.50 is not on the private network (10.0.0.0/24)"], id="db-host-not-private"),
+        pytest.param({"kamailio_media_servers": "[]"},
+                     ["kamailio_media_servers is empty while kamailio_dispatcher is on"], id="no-media-servers"),
+        pytest.param({"kamailio_usrloc_db_mode": "memory_only"},
+                     ["kamailio_usrloc_db_mode must be one of: db_only, write_through, write_back"], id="usrloc-mode-unknown"),
+        pytest.param({"kamailio_dialog_db_mode": "sometimes"},
+                     ["kamailio_dialog_db_mode must be one of: realtime, delayed, shutdown"], id="dialog-mode-unknown"),
+    ],
+)
+def test_broken_database_media_and_proxy_settings(tmp_path, cluster, words):
+    inventory = write_inventory(tmp_path, NODE1, NODE2, dict(SOUND_CLUSTER, **cluster))
+    result = run_site(inventory)
+    assert_stopped_before_any_host(result, *words)
+    # The password is never printed, whatever else is.
+    assert "Xq7-preflight-test-secret" not in result.stdout
 
 
 def test_sound_inventory_passes_preflight_and_only_then_reaches_for_hosts(tmp_path):
