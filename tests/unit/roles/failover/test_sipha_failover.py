@@ -41,6 +41,12 @@ STUBS = {
           start) touch "$STATE/active-$2" ;;
           stop) rm -f "$STATE/active-$2" ;;
           --quiet) [ -e "$STATE/active-$3" ] ;;
+          # Like systemd: the state on stdout, 0 only when active. A file
+          # unitstate-<unit> holds any other state (activating, failed).
+          is-active)
+            if [ -e "$STATE/active-$2" ]; then echo active
+            elif [ -e "$STATE/unitstate-$2" ]; then cat "$STATE/unitstate-$2"; exit 3
+            else echo inactive; exit 3; fi ;;
           *) exit 99 ;;
         esac
     """,
@@ -79,6 +85,9 @@ def node(tmp_path):
         """ % (VIP, bin_dir, tmp_path / "lib", tmp_path / "lock")))
 
     class Node(object):
+        def write(self, name, text):
+            (state / name).write_text(text)
+
         def run(self, *args):
             env = dict(os.environ, PATH="%s:%s" % (bin_dir, os.environ["PATH"]), STATE=str(state), SIPHA_FAILOVER_CONF=str(conf))
             return subprocess.run(["bash", SCRIPT] + list(args), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -210,7 +219,28 @@ def test_check_fails_when_a_hot_unit_stops(node):
     healthy_active(node)
     node.set("active-proxy.service", False)
     assert node.run("check").returncode == 1
-    assert "check failed: proxy.service is not running" in node.read("journal")
+    assert "check failed: proxy.service is inactive" in node.read("journal")
+
+
+@pytest.mark.parametrize("state", ["activating", "deactivating", "reloading"])
+def test_check_waits_while_systemd_restarts_the_proxy(node, state):
+    # Restart first: a crashed proxy that systemd is starting again is no
+    # reason to move the group, and cannot answer SIP yet.
+    healthy_active(node)
+    node.set("active-proxy.service", False)
+    node.write("unitstate-proxy.service", state + "\n")
+    assert node.run("check").returncode == 0
+    assert "sip-ping" not in node.read("calls")
+    assert "check: proxy.service is %s, waiting for systemd" % state in node.read("journal")
+
+
+def test_check_fails_once_the_restarts_ran_out(node):
+    # ... then move: systemd leaves a unit whose restarts ran out failed.
+    healthy_active(node)
+    node.set("active-proxy.service", False)
+    node.write("unitstate-proxy.service", "failed\n")
+    assert node.run("check").returncode == 1
+    assert "check failed: proxy.service is failed" in node.read("journal")
 
 
 def test_check_fails_when_the_sip_service_does_not_answer(node):
