@@ -1,0 +1,137 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""kamailio.cfg as the role renders it, for the variants the lab does not run.
+
+The lab runs the defaults (two nodes, MariaDB, dispatcher and
+rtpengine on, DB-only usrloc) and checks them with `kamailio -c` and real
+calls. These render the role's real templates for three nodes, PostgreSQL,
+the other usrloc and dialog modes, no dispatcher and no media relay, and
+check what a Kamailio engineer would look for in each file.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+NODES = {"sip-a": "10.0.0.11/24", "sip-b": "10.0.0.12/24", "sip-c": "10.0.0.13/24"}
+BASE = {
+    "sipha_vip": "203.0.113.10/24",
+    "sipha_public_gateway": "203.0.113.1",
+    "sipha_db_host": "10.0.0.21",
+    "sipha_db_password": "Xq7-render-test-secret",
+    "kamailio_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32, port: 5080, transport: tcp}]",
+}
+
+
+def render(tmp_path, **cluster):
+    settings = dict(BASE, **cluster)
+    lines = ["all:", "  children:", "    sip_proxies:", "      vars:"]
+    lines += ["        %s: %s" % item for item in settings.items()]
+    lines += ["      hosts:"]
+    for name, address in NODES.items():
+        lines += ["        %s:" % name, "          ansible_connection: local", "          sipha_private_ip: %s" % address]
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    result = subprocess.run(
+        [PLAYBOOK_BIN, "-i", str(inventory), "-e", "render_dir=%s" % out, os.path.join(REPO, "tests", "render", "render_kamailio.yml")],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout
+    # The password goes into sipha-db.cfg only, and never into Ansible's output.
+    assert "Xq7-render-test-secret" not in result.stdout
+    files = {}
+    for name in NODES:
+        for kind in ("kamailio.cfg", "sipha-db.cfg", "dispatcher.list"):
+            files[(name, kind)] = (out / ("%s-%s" % (name, kind))).read_text()
+    return files
+
+
+def modparam(cfg, module, name):
+    match = re.search(r'^modparam\("%s", "%s", "?([^")]*)"?\)' % (re.escape(module), re.escape(name)), cfg, re.M)
+    return match.group(1) if match else None
+
+
+def loaded(cfg):
+    return re.findall(r'^loadmodule "([a-z_0-9]+)\.so"', cfg, re.M)
+
+
+def balanced(cfg):
+    """Braces balance once comments and strings are taken out."""
+    code = re.sub(r'"[^"\n]*"', '""', cfg)
+    code = re.sub(r"#.*", "", code)
+    return code.count("{") == code.count("}")
+
+
+def test_defaults_for_three_nodes(tmp_path):
+    files = render(tmp_path)
+    for name, own in NODES.items():
+        cfg = files[(name, "kamailio.cfg")]
+        own_ip = own.split("/")[0]
+        assert balanced(cfg)
+        assert cfg.startswith("#!KAMAILIO\n")
+        # The VIP and the node's own private address, UDP and TCP.
+        for proto in ("udp", "tcp"):
+            assert "listen=%s:203.0.113.10:5060 advertise 203.0.113.10:5060" % proto in cfg
+            assert "listen=%s:%s:5060\n" % (proto, own_ip) in cfg
+        # Every other node's private address is an alias, not this one's.
+        aliases = re.findall(r"^alias=(\S+)$", cfg, re.M)
+        assert sorted(aliases) == sorted("%s:5060" % ip.split("/")[0] for other, ip in NODES.items() if other != name)
+        assert "Server: Kamailio %s" % name in cfg
+        # Shared database, DB-only usrloc, realtime dialogs.
+        assert 'import_file "/etc/kamailio/sipha-db.cfg"' in cfg
+        assert "Xq7-render-test-secret" not in cfg
+        assert modparam(cfg, "usrloc", "db_mode") == "3"
+        assert modparam(cfg, "dialog", "db_mode") == "1"
+        assert {"db_mysql", "usrloc", "registrar", "dialog", "dispatcher", "nathelper", "rtpengine"} <= set(loaded(cfg))
+        assert modparam(cfg, "rtpengine", "rtpengine_sock") == "udp:127.0.0.1:2223"
+        assert "route(MEDIA_SERVERS);" in cfg and "failure_route[MEDIA_SERVER_FAILED]" in cfg
+        # Probes from the private address; an unanswered probe (408) is not "alive".
+        assert modparam(cfg, "dispatcher", "ds_ping_from") == "sip:dispatcher@%s" % own_ip
+        assert "class=4" not in modparam(cfg, "dispatcher", "ds_ping_reply_codes")
+        db = files[(name, "sipha-db.cfg")]
+        assert '#!define DBURL "mysql://kamailio:Xq7-render-test-secret@10.0.0.21:3306/kamailio"' in db
+        assert files[(name, "dispatcher.list")].splitlines()[-2:] == [
+            "1 sip:10.0.0.31:5060;transport=udp 0 0 ",
+            "1 sip:10.0.0.32:5080;transport=tcp 0 0 ",
+        ]
+
+
+def test_postgresql_and_the_other_modes(tmp_path):
+    files = render(tmp_path, sipha_db_engine="postgresql", kamailio_usrloc_db_mode="write_back",
+                   kamailio_dialog_db_mode="delayed", kamailio_protocols="[udp]")
+    cfg = files[("sip-a", "kamailio.cfg")]
+    assert balanced(cfg)
+    assert "db_postgres" in loaded(cfg) and "db_mysql" not in loaded(cfg)
+    assert modparam(cfg, "usrloc", "db_mode") == "2"
+    assert modparam(cfg, "dialog", "db_mode") == "2"
+    assert "listen=tcp:" not in cfg
+    assert '"postgres://kamailio:Xq7-render-test-secret@10.0.0.21:5432/kamailio"' in files[("sip-a", "sipha-db.cfg")]
+
+
+def test_no_dispatcher_and_no_media_relay(tmp_path):
+    files = render(tmp_path, kamailio_dispatcher="false", sipha_media_relay="none", kamailio_media_servers="[]")
+    cfg = files[("sip-b", "kamailio.cfg")]
+    assert balanced(cfg)
+    assert "dispatcher" not in loaded(cfg) and "rtpengine" not in loaded(cfg)
+    assert "ds_select_dst" not in cfg and "rtpengine_manage" not in cfg
+    # Unregistered numbers get 404 instead of a media server.
+    assert "route(MEDIA_SERVERS);" not in cfg
+    assert 'sl_send_reply("404", "Not Found");' in cfg
+
+
+def test_register_networks_and_advertised_address(tmp_path):
+    files = render(tmp_path, kamailio_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
+                   kamailio_advertise_address="192.0.2.200")
+    cfg = files[("sip-c", "kamailio.cfg")]
+    assert 'if (!is_in_subnet("$si", "198.51.100.0/24,192.0.2.0/25")) {' in cfg
+    assert "listen=udp:203.0.113.10:5060 advertise 192.0.2.200:5060" in cfg
