@@ -147,6 +147,17 @@ def service_problems(settings, nodes):
 
     problems.extend(_password_problems(settings.get("sipha_db_password")))
 
+    # The health check asks the proxy on the VIP; on another port it would
+    # ask nobody, fail every time, and move the group round the nodes.
+    proxy_port = whole_number(settings.get("kamailio_port", 5060))
+    check_port = whole_number(settings.get("failover_sip_port", 5060))
+    if proxy_port != check_port:
+        problems.append(
+            "failover_sip_port is %s but Kamailio listens on kamailio_port %s; the health check would get no "
+            "answer and the group would never stay anywhere: set both to the same port."
+            % (settings.get("failover_sip_port", 5060), settings.get("kamailio_port", 5060))
+        )
+
     if str(settings.get("kamailio_dispatcher", True)).lower() in ("true", "yes", "1", "on"):
         servers = settings.get("kamailio_media_servers")
         if not servers:

@@ -118,3 +118,12 @@ def test_media_server_checks():
 def test_unknown_choices(key, value, words):
     problems = service_problems(settings(**{key: value}), NODES)
     assert any(words in problem for problem in problems), problems
+
+
+def test_health_check_port_must_be_the_proxy_port():
+    problems = service_problems(settings(kamailio_port=5080, failover_sip_port="5060"), NODES)
+    assert problems == [
+        "failover_sip_port is 5060 but Kamailio listens on kamailio_port 5080; the health check would get no "
+        "answer and the group would never stay anywhere: set both to the same port."
+    ]
+    assert service_problems(settings(kamailio_port="5080", failover_sip_port=5080), NODES) == []
