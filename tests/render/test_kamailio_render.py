@@ -76,7 +76,7 @@ def test_defaults_for_three_nodes(tmp_path):
     files = render(tmp_path)
     for name, own in NODES.items():
         cfg = files[(name, "kamailio.cfg")]
-        own_ip = own.split("/")[0]
+        own_ip = own.partition("/")[0]
         assert balanced(cfg)
         assert cfg.startswith("#!KAMAILIO\n")
         # The VIP and the node's own private address, UDP and TCP.
@@ -85,7 +85,7 @@ def test_defaults_for_three_nodes(tmp_path):
             assert "listen=%s:%s:5060\n" % (proto, own_ip) in cfg
         # Every other node's private address is an alias, not this one's.
         aliases = re.findall(r"^alias=(\S+)$", cfg, re.M)
-        assert sorted(aliases) == sorted("%s:5060" % ip.split("/")[0] for other, ip in NODES.items() if other != name)
+        assert sorted(aliases) == sorted("%s:5060" % ip.partition("/")[0] for other, ip in NODES.items() if other != name)
         assert "Server: Kamailio %s" % name in cfg
         # Shared database, DB-only usrloc, realtime dialogs.
         assert 'import_file "/etc/kamailio/sipha-db.cfg"' in cfg
