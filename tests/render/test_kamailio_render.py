@@ -13,13 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
 import re
-import subprocess
-import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 NODES = {"sip-a": "10.0.0.11/24", "sip-b": "10.0.0.12/24", "sip-c": "10.0.0.13/24"}
 BASE = {
     "sipha_vip": "203.0.113.10/24",
@@ -30,25 +25,10 @@ BASE = {
 }
 
 
-def render(tmp_path, **cluster):
-    settings = dict(BASE, **cluster)
-    lines = ["all:", "  children:", "    sip_proxies:", "      vars:"]
-    lines += ["        %s: %s" % item for item in settings.items()]
-    lines += ["      hosts:"]
-    for name, address in NODES.items():
-        lines += ["        %s:" % name, "          ansible_connection: local", "          sipha_private_ip: %s" % address]
-    inventory = tmp_path / "hosts.yml"
-    inventory.write_text("\n".join(lines) + "\n")
-    out = tmp_path / "out"
-    out.mkdir()
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-    result = subprocess.run(
-        [PLAYBOOK_BIN, "-i", str(inventory), "-e", "render_dir=%s" % out, os.path.join(REPO, "tests", "render", "render_kamailio.yml")],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False,
-    )
-    assert result.returncode == 0, result.stdout
+def render(run_render, **cluster):
+    out, output = run_render("render_kamailio.yml", dict(BASE, **cluster), NODES)
     # The password goes into sipha-db.cfg only, and never into Ansible's output.
-    assert "Xq7-render-test-secret" not in result.stdout
+    assert "Xq7-render-test-secret" not in output
     files = {}
     for name in NODES:
         for kind in ("kamailio.cfg", "sipha-db.cfg", "dispatcher.list"):
@@ -72,8 +52,8 @@ def balanced(cfg):
     return code.count("{") == code.count("}")
 
 
-def test_defaults_for_three_nodes(tmp_path):
-    files = render(tmp_path)
+def test_defaults_for_three_nodes(run_render):
+    files = render(run_render)
     for name, own in NODES.items():
         cfg = files[(name, "kamailio.cfg")]
         own_ip = own.partition("/")[0]
@@ -106,8 +86,8 @@ def test_defaults_for_three_nodes(tmp_path):
         ]
 
 
-def test_postgresql_and_the_other_modes(tmp_path):
-    files = render(tmp_path, sipha_db_engine="postgresql", kamailio_usrloc_db_mode="write_back",
+def test_postgresql_and_the_other_modes(run_render):
+    files = render(run_render, sipha_db_engine="postgresql", kamailio_usrloc_db_mode="write_back",
                    kamailio_dialog_db_mode="delayed", kamailio_protocols="[udp]")
     cfg = files[("sip-a", "kamailio.cfg")]
     assert balanced(cfg)
@@ -118,8 +98,8 @@ def test_postgresql_and_the_other_modes(tmp_path):
     assert '"postgres://kamailio:Xq7-render-test-secret@10.0.0.21:5432/kamailio"' in files[("sip-a", "sipha-db.cfg")]
 
 
-def test_no_dispatcher_and_no_media_relay(tmp_path):
-    files = render(tmp_path, kamailio_dispatcher="false", sipha_media_relay="none", kamailio_media_servers="[]")
+def test_no_dispatcher_and_no_media_relay(run_render):
+    files = render(run_render, kamailio_dispatcher="false", sipha_media_relay="none", kamailio_media_servers="[]")
     cfg = files[("sip-b", "kamailio.cfg")]
     assert balanced(cfg)
     assert "dispatcher" not in loaded(cfg) and "rtpengine" not in loaded(cfg)
@@ -129,8 +109,8 @@ def test_no_dispatcher_and_no_media_relay(tmp_path):
     assert 'sl_send_reply("404", "Not Found");' in cfg
 
 
-def test_register_networks_and_advertised_address(tmp_path):
-    files = render(tmp_path, kamailio_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
+def test_register_networks_and_advertised_address(run_render):
+    files = render(run_render, kamailio_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
                    kamailio_advertise_address="192.0.2.200")
     cfg = files[("sip-c", "kamailio.cfg")]
     assert 'if (!is_in_subnet("$si", "198.51.100.0/24,192.0.2.0/25")) {' in cfg

@@ -11,34 +11,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
 import re
-import subprocess
-import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 NODES = {"sip-a": "10.0.0.11/24", "sip-b": "10.0.0.12/24", "sip-c": "10.0.0.13/24"}
 
 
-def render(tmp_path, **cluster):
-    lines = ["all:", "  children:", "    sip_proxies:", "      vars:",
-             "        sipha_vip: 203.0.113.10/24", "        sipha_public_gateway: 203.0.113.1",
-             "        sipha_cluster_name: sip-prod"]
-    lines += ["        %s: %s" % item for item in cluster.items()]
-    lines += ["      hosts:"]
-    for name, address in NODES.items():
-        lines += ["        %s:" % name, "          ansible_connection: local", "          sipha_private_ip: %s" % address]
-    inventory = tmp_path / "hosts.yml"
-    inventory.write_text("\n".join(lines) + "\n")
-    out = tmp_path / "out"
-    out.mkdir()
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-    result = subprocess.run(
-        [PLAYBOOK_BIN, "-i", str(inventory), "-e", "render_dir=%s" % out, os.path.join(REPO, "tests", "render", "render_keepalived.yml")],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False,
-    )
-    assert result.returncode == 0, result.stdout
+def render(run_render, **cluster):
+    settings = dict({"sipha_vip": "203.0.113.10/24", "sipha_public_gateway": "203.0.113.1", "sipha_cluster_name": "sip-prod"}, **cluster)
+    out, dummy = run_render("render_keepalived.yml", settings, NODES)
     return dict((name, (out / (name + ".conf")).read_text()) for name in NODES)
 
 
@@ -58,8 +38,8 @@ def setting(text, name):
     return match.group(1) if match else None
 
 
-def test_three_nodes_each_advert_to_the_other_two(tmp_path):
-    confs = render(tmp_path)
+def test_three_nodes_each_advert_to_the_other_two(run_render):
+    confs = render(run_render)
     for name, conf in confs.items():
         own = NODES[name].split("/", maxsplit=1)[0]
         assert setting(conf, "unicast_src_ip") == own
@@ -76,19 +56,19 @@ def test_three_nodes_each_advert_to_the_other_two(tmp_path):
     assert set(setting(c, "version") for c in confs.values()) == {"3"}
 
 
-def test_multicast_has_no_peer_list(tmp_path):
-    confs = render(tmp_path, keepalived_unicast='"no"')
+def test_multicast_has_no_peer_list(run_render):
+    confs = render(run_render, keepalived_unicast='"no"')
     assert all(block(c, "unicast_peer") is None and setting(c, "unicast_src_ip") is None for c in confs.values())
 
 
-def test_vrrp2_with_a_password(tmp_path):
-    confs = render(tmp_path, keepalived_vrrp_version=2, keepalived_auth_pass="s3cret", keepalived_advert_int=2)
+def test_vrrp2_with_a_password(run_render):
+    confs = render(run_render, keepalived_vrrp_version=2, keepalived_auth_pass="s3cret", keepalived_advert_int=2)
     for conf in confs.values():
         assert block(conf, "authentication") == ["auth_type", "PASS", "auth_pass", "s3cret"]
         assert setting(conf, "version") == "2" and setting(conf, "advert_int") == "2"
 
 
-def test_preemption_with_a_delay(tmp_path):
+def test_preemption_with_a_delay(run_render):
     # Quoted: a string "false" (from -e or an INI inventory) must count as false too.
-    confs = render(tmp_path, keepalived_nopreempt='"false"', keepalived_preempt_delay=30)
+    confs = render(run_render, keepalived_nopreempt='"false"', keepalived_preempt_delay=30)
     assert all(not directive(c, "nopreempt") and setting(c, "preempt_delay") == "30" for c in confs.values())
