@@ -67,6 +67,17 @@ def whole_number(value):
     return None
 
 
+def flag(value):
+    """True for what Jinja's ``| bool`` takes as true (True, "yes", "true", "1", "on"), else False.
+
+    Settings arrive as booleans or, from INI inventories and --extra-vars, as
+    text; the rules judge them the way the templates will render them.
+    """
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("true", "yes", "1", "on")
+
+
 def nth_host(subnet, number):
     """Return address number ``number`` of ``subnet`` (1 is the first host).
 

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.sipha.cluster.plugins.plugin_utils.network import address_of, netaddr, whole_number
+from ansible_collections.sipha.cluster.plugins.plugin_utils.network import address_of, flag, netaddr, whole_number
 
 SIP_PROXIES = ("kamailio",)
 MEDIA_RELAYS = ("rtpengine", "none")
@@ -158,7 +158,7 @@ def service_problems(settings, nodes):
             % (settings.get("failover_sip_port", 5060), settings.get("kamailio_port", 5060))
         )
 
-    if str(settings.get("kamailio_dispatcher", True)).lower() in ("true", "yes", "1", "on"):
+    if flag(settings.get("kamailio_dispatcher", True)):
         servers = settings.get("kamailio_media_servers")
         if not servers:
             problems.append(

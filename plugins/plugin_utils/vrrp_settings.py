@@ -15,6 +15,8 @@ import re
 
 from decimal import Decimal, InvalidOperation
 
+from ansible_collections.sipha.cluster.plugins.plugin_utils.network import flag
+
 # VRRPv3 carries the interval in centiseconds in 12 bits (RFC 5798 5.2.7);
 # VRRPv2 in whole seconds in 8 bits (RFC 3768 5.3.7).
 V3_MIN, V3_MAX = Decimal("0.01"), Decimal("40.95")
@@ -39,11 +41,6 @@ def _int(value):
         return None
     return int(number) if number == number.to_integral_value() else None
 
-
-def _bool(value):
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ("true", "yes", "1", "on")
 
 
 def _node_problems(host, node):
@@ -115,7 +112,7 @@ def keepalived_problems(nodes):
         values = {}
         for host in hosts:
             value = nodes[host].get(key)
-            value = _bool(value) if key in ("nopreempt", "unicast") else str(value)
+            value = flag(value) if key in ("nopreempt", "unicast") else str(value)
             values.setdefault(value, []).append(host)
         if len(values) > 1:
             shown = "; ".join(
@@ -126,7 +123,7 @@ def keepalived_problems(nodes):
                 "set it once in group_vars/sip_proxies." % (key, shown)
             )
 
-    preempting = [host for host in hosts if not _bool(nodes[host].get("nopreempt", True))]
+    preempting = [host for host in hosts if not flag(nodes[host].get("nopreempt", True))]
     if preempting:
         owners = {}
         for host in preempting:
