@@ -42,7 +42,6 @@ def _int(value):
     return int(number) if number == number.to_integral_value() else None
 
 
-
 def _node_problems(host, node):
     problems = []
     version = _int(node.get("vrrp_version"))
