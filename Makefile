@@ -9,7 +9,7 @@ export ANSIBLE_FORCE_COLOR ?= 0
 export PY_COLORS ?= 0
 
 LAB_INVENTORY := inventories/lab
-MOLECULE_SCENARIOS ?= default
+MOLECULE_SCENARIOS ?= default heartbeat
 
 .PHONY: help setup venv lab lab-down lab-clean status test lint sanity unit molecule build
 

@@ -26,7 +26,7 @@ NODE_KEYS = (
 )
 
 # Managers a cluster can run today; heartbeat joins with its role.
-HA_MANAGERS = ("keepalived",)
+HA_MANAGERS = ("keepalived", "heartbeat")
 
 _PROXY_URL = re.compile(r"^https?://[^/\s:]+(:\d{1,5})?/?$")
 
@@ -126,8 +126,7 @@ def _node_problems(host, node):
     manager = node.get("sipha_ha_manager")
     if manager not in (None, "") and manager not in HA_MANAGERS:
         problems.append(
-            "%s: sipha_ha_manager is %r; this release runs %s (heartbeat comes with its own role): set "
-            "sipha_ha_manager: keepalived." % (host, manager, " or ".join(HA_MANAGERS))
+            "%s: sipha_ha_manager is %r; set it to %s." % (host, manager, " or ".join(HA_MANAGERS))
         )
 
     proxy = node.get("sipha_package_proxy")

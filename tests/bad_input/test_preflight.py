@@ -166,3 +166,60 @@ def test_sound_inventory_passes_preflight_and_only_then_reaches_for_hosts(tmp_pa
     result = run_site(inventory)
     assert result.returncode != 0
     assert "sipha.cluster.node :" in result.stdout, result.stdout
+
+
+# heartbeat: the bad inputs, each named before any host is changed.
+HEARTBEAT = dict(SOUND_CLUSTER, sipha_ha_manager="heartbeat", heartbeat_authkeys_secret="Hb7-preflight-test-authkey-0001")
+
+
+def fence_device(host):
+    return "{type: external/ipmi, params: {hostname: %s, ipaddr: 10.0.1.%d, userid: fence, passwd: Ipmi-test-pw}}" % (
+        host, 11 if host == "node1" else 12)
+
+
+HB_NODE1 = dict(NODE1, heartbeat_stonith_device=fence_device("node1"))
+HB_NODE2 = dict(NODE2, heartbeat_stonith_device=fence_device("node2"))
+
+
+@pytest.mark.parametrize(
+    "node1, node2, cluster, words",
+    [
+        pytest.param(HB_NODE1, HB_NODE2, {"heartbeat_authkeys_secret": "''"},
+                     ["node1: heartbeat_authkeys_secret is not set", "ansible-vault"], id="authkeys-secret-missing"),
+        pytest.param(HB_NODE1, HB_NODE2, {"heartbeat_authkeys_secret": "short-key"},
+                     ["heartbeat_authkeys_secret is 9 characters long; use at least 20"], id="authkeys-secret-short"),
+        pytest.param(HB_NODE1, HB_NODE2, {"heartbeat_deadtime": 1, "heartbeat_warntime": 1},
+                     ["heartbeat_deadtime (1 s) must be greater than heartbeat_keepalive (1 s)"], id="deadtime-not-above-keepalive"),
+        pytest.param(HB_NODE1, NODE2, {},
+                     ["node2: heartbeat_stonith_device is not set, but heartbeat_stonith is on"], id="stonith-without-device"),
+    ],
+)
+def test_broken_heartbeat_settings(tmp_path, node1, node2, cluster, words):
+    inventory = write_inventory(tmp_path, node1, node2, dict(HEARTBEAT, **cluster))
+    result = run_site(inventory)
+    assert_stopped_before_any_host(result, *words)
+    # Neither secret is ever printed.
+    assert "Hb7-preflight-test-authkey-0001" not in result.stdout
+    assert "Ipmi-test-pw" not in result.stdout
+
+
+def test_heartbeat_node_name_that_is_not_the_hosts_name(tmp_path):
+    # Both nodes are this machine (a local connection), whose name is not
+    # node1: reading `uname -n` is the first thing that reaches a host, and
+    # the run stops there, before any role task.
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    inventory = write_inventory(tmp_path, dict(HB_NODE1, **local), dict(HB_NODE2, **local), HEARTBEAT)
+    result = run_site(inventory)
+    assert_stopped_before_any_host(result, "node1: heartbeat_node_name is node1 but `uname -n` on the host says")
+    assert "Set heartbeat_node_name:" in result.stdout
+    assert "sipha.cluster.heartbeat : Install" not in result.stdout
+
+
+def test_sound_heartbeat_inventory_passes_the_controller_checks(tmp_path):
+    # The control case: a sound heartbeat inventory gets as far as reading
+    # each node's name, and fails there only because the hosts do not exist.
+    inventory = write_inventory(tmp_path, HB_NODE1, HB_NODE2, HEARTBEAT)
+    result = run_site(inventory)
+    assert result.returncode != 0
+    assert "Read the node's name" in result.stdout, result.stdout
+    assert "sipha.cluster.node :" not in result.stdout, result.stdout

@@ -198,15 +198,15 @@ def test_fewer_than_two_nodes_is_reported(hosts):
     assert ("has %d node" % len(hosts)) in problems[0]
 
 
-@pytest.mark.parametrize("value", [ABSENT, "keepalived"])
-def test_keepalived_is_a_known_manager(value):
+@pytest.mark.parametrize("value", [ABSENT, "keepalived", "heartbeat"])
+def test_keepalived_and_heartbeat_are_known_managers(value):
     assert problems_of_both(sipha_ha_manager=value) == []
 
 
-@pytest.mark.parametrize("value", ["heartbeat", "pacemaker"])
+@pytest.mark.parametrize("value", ["pacemaker", "Heartbeat"])
 def test_other_managers_are_reported(value):
     problems = problems_of(sipha_ha_manager=value)
-    assert_one_problem(problems, "node1", "sipha_ha_manager", repr(value), "sipha_ha_manager: keepalived")
+    assert_one_problem(problems, "node1", "sipha_ha_manager", repr(value), "keepalived or heartbeat")
 
 
 # Public gateway
