@@ -1,0 +1,95 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""heartbeat's ha.cf, haresources and authkeys as the role renders them.
+
+The lab runs two nodes fenced through its stand-in BMC; these render the
+role's real templates for IPMI fencing, a second link, sub-second timing
+and STONITH off, and check what a heartbeat operator would look for.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+NODES = {"sip-a": "10.0.0.11/24", "sip-b": "10.0.0.12/24"}
+SECRET = "Render-test-heartbeat-key-0001"
+
+
+def ipmi(host, last):
+    return ("{'type': 'external/ipmi', 'params': {'interface': 'lanplus', 'passwd': 'Pw-%s', 'userid': 'fence', "
+            "'ipaddr': '192.0.2.%d', 'hostname': '%s'}}" % (host, last, host))
+
+
+def render(run_render, **cluster):
+    settings = dict({
+        "sipha_vip": "203.0.113.10/24", "sipha_public_gateway": "203.0.113.1", "sipha_ha_manager": "heartbeat",
+        "heartbeat_authkeys_secret": SECRET,
+        "heartbeat_stonith_device": "\"{{ {'sip-a': %s, 'sip-b': %s}[inventory_hostname] }}\"" % (ipmi("sip-a", 201), ipmi("sip-b", 202)),
+    }, **cluster)
+    settings = dict((key, value) for key, value in settings.items() if value is not None)
+    out, dummy = run_render("render_heartbeat.yml", settings, NODES)
+    return dict(
+        (name, dict((kind, (out / ("%s.%s" % (name, kind))).read_text()) for kind in ("ha.cf", "haresources", "authkeys")))
+        for name in NODES)
+
+
+def lines(text, word):
+    """The lines that start with ``word``, comments aside."""
+    return [line.split() for line in text.splitlines() if line.split()[:1] == [word]]
+
+
+def test_each_node_heartbeats_to_its_peer_and_fences_it_by_ipmi(run_render):
+    files = render(run_render)
+    for name, peer, bmc in (("sip-a", "sip-b", "192.0.2.202"), ("sip-b", "sip-a", "192.0.2.201")):
+        conf = files[name]["ha.cf"]
+        assert lines(conf, "ucast") == [["ucast", "eth0", NODES[peer].split("/")[0]]]
+        assert lines(conf, "node") == [["node", "sip-a"], ["node", "sip-b"]]
+        # Positional, in the order `stonith -t external/ipmi -n` names them,
+        # whatever order the inventory wrote them in.
+        assert lines(conf, "stonith_host") == [["stonith_host", name, "external/ipmi", peer, bmc, "fence", "Pw-" + peer, "lanplus"]]
+        assert lines(conf, "auto_failback") == [["auto_failback", "off"]]
+        assert [lines(conf, key)[0][1] for key in ("keepalive", "warntime", "deadtime", "initdead")] == [
+            "1000ms", "3000ms", "5000ms", "20000ms"]
+        # udpport must come before the media lines.
+        assert conf.index("udpport 694") < conf.index("ucast ")
+
+
+def test_haresources_is_the_group_in_the_classic_order_and_the_same_everywhere(run_render):
+    files = render(run_render)
+    expected = ("sip-a IPaddr2::203.0.113.10/24/eth1 sipha::route sipha::proxy::kamailio.service "
+                "sipha::addon::rtpengine-daemon.service")
+    for name in NODES:
+        body = [line for line in files[name]["haresources"].splitlines() if line and not line.startswith("#")]
+        assert body == [expected]
+
+
+def test_authkeys_signs_with_sha1(run_render):
+    files = render(run_render)
+    for name in NODES:
+        body = [line.split() for line in files[name]["authkeys"].splitlines() if line and not line.startswith("#")]
+        assert body == [["auth", "1"], ["1", "sha1", SECRET]]
+
+
+def test_second_link_fast_timing_and_preferred_node(run_render):
+    files = render(
+        run_render,
+        heartbeat_second_link_interface="eth2",
+        heartbeat_second_link_address="\"{{ {'sip-a': '172.16.0.1', 'sip-b': '172.16.0.2'}[inventory_hostname] }}\"",
+        heartbeat_keepalive=0.5, heartbeat_warntime=1.5, heartbeat_deadtime=2, heartbeat_initdead=10,
+        heartbeat_auto_failback="true", heartbeat_preferred_node="sip-b",
+    )
+    conf = files["sip-a"]["ha.cf"]
+    assert lines(conf, "ucast") == [["ucast", "eth0", "10.0.0.12"], ["ucast", "eth2", "172.16.0.2"]]
+    assert [lines(conf, key)[0][1] for key in ("keepalive", "warntime", "deadtime", "initdead")] == [
+        "500ms", "1500ms", "2000ms", "10000ms"]
+    assert lines(conf, "auto_failback") == [["auto_failback", "on"]]
+    assert files["sip-a"]["haresources"].rstrip().splitlines()[-1].startswith("sip-b IPaddr2::")
+
+
+def test_stonith_off_writes_no_device(run_render):
+    files = render(run_render, heartbeat_stonith="false", heartbeat_stonith_device=None)
+    for name in NODES:
+        assert lines(files[name]["ha.cf"], "stonith_host") == []
+        assert not re.search(r"fenced", files[name]["ha.cf"])
