@@ -44,7 +44,7 @@ def test_each_node_heartbeats_to_its_peer_and_fences_it_by_ipmi(run_render):
     files = render(run_render)
     for name, peer, bmc in (("sip-a", "sip-b", "192.0.2.202"), ("sip-b", "sip-a", "192.0.2.201")):
         conf = files[name]["ha.cf"]
-        assert lines(conf, "ucast") == [["ucast", "eth0", NODES[peer].split("/")[0]]]
+        assert lines(conf, "ucast") == [["ucast", "eth0", NODES[peer].split("/", maxsplit=1)[0]]]
         assert lines(conf, "node") == [["node", "sip-a"], ["node", "sip-b"]]
         # Positional, in the order `stonith -t external/ipmi -n` names them,
         # whatever order the inventory wrote them in.

@@ -6,7 +6,7 @@ The real script runs under bash against stand-ins for ip, systemctl, logger
 and the SIP probe that keep their state in files, so that each decision it
 makes (order of the group, stale notify events, the health check's verdict)
 can be checked without a kernel or systemd to change. molecule/default runs
-it for real under keepalived.
+it for real under keepalived, molecule/heartbeat under heartbeat.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -40,6 +40,16 @@ STUBS = {
         case "$1" in
           start) touch "$STATE/active-$2" ;;
           stop) rm -f "$STATE/active-$2" ;;
+          # restart: the unit runs afterwards and the SIP probe answers
+          # again only when $STATE/restart-heals exists.
+          restart) touch "$STATE/active-$2"; [ -e "$STATE/restart-heals" ] && touch "$STATE/sip-answers"; true ;;
+          reset-failed) rm -f "$STATE/unitstate-$2" ;;
+          # show -p NRestarts --value UNIT: systemd's own restarts, one more
+          # at each look while $STATE/systemd-restarts exists.
+          show)
+            n=$(cat "$STATE/nrestarts-$5" 2>/dev/null || echo 0)
+            [ -e "$STATE/systemd-restarts" ] && { n=$((n + 1)); echo "$n" > "$STATE/nrestarts-$5"; }
+            echo "$n" ;;
           --quiet) [ -e "$STATE/active-$3" ] ;;
           # Like systemd: the state on stdout, 0 only when active. A file
           # unitstate-<unit> holds any other state (activating, failed).
@@ -52,6 +62,8 @@ STUBS = {
     """,
     "logger": r"""echo "$*" >> "$STATE/journal" """,
     "sipha-sip-ping": r"""echo "sip-ping $*" >> "$STATE/calls"; [ -e "$STATE/sip-answers" ]""",
+    # heartbeat's hb_standby: the peer takes the group (the VIP leaves).
+    "hb_standby": r"""echo "hb_standby $*" >> "$STATE/calls"; rm -f "$STATE/vip" """,
 }
 
 
@@ -82,15 +94,24 @@ def node(tmp_path):
         STATE_DIR=%s
         LOCK_FILE=%s
         FAILOVER_TAG=sipha-failover
-        """ % (VIP, bin_dir, tmp_path / "lib", tmp_path / "lock")))
+        RUN_DIR=%s
+        WATCH_INTERVAL=0.1
+        WATCH_FALL=1
+        RESTART_LIMIT=2
+        RESTART_WINDOW=60
+        HANDOVER_COMMAND='%s all'
+        HANDOVER_TIMEOUT=2
+        """ % (VIP, bin_dir, tmp_path / "lib", tmp_path / "lock", tmp_path / "run", bin_dir / "hb_standby")))
 
     class Node(object):
         def write(self, name, text):
             (state / name).write_text(text)
 
-        def run(self, *args):
+        def run(self, *args, **kwargs):
             env = dict(os.environ, PATH="%s:%s" % (bin_dir, os.environ["PATH"]), STATE=str(state), SIPHA_FAILOVER_CONF=str(conf))
-            return subprocess.run(["bash", SCRIPT] + list(args), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            # for=SECONDS: a command that runs until stopped (watch) is ended then.
+            limit = ["timeout", str(kwargs["for_seconds"])] if "for_seconds" in kwargs else []
+            return subprocess.run(limit + ["bash", SCRIPT] + list(args), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   universal_newlines=True, timeout=30, check=False)
 
         def has(self, name):
@@ -128,8 +149,11 @@ def test_up_builds_the_group_in_order(node):
     assert result.returncode == 0, result.stderr
     assert node.calls() == [
         "ip route replace default via 203.0.113.1 dev eth1 src 203.0.113.10",
+        "systemctl reset-failed proxy.service",
         "systemctl start proxy.service",
+        "systemctl reset-failed relay.service",
         "systemctl start relay.service",
+        "systemctl reset-failed extra.service",
         "systemctl start extra.service",
     ]
     assert "up: resource group is up" in node.read("journal")
@@ -288,3 +312,111 @@ def test_a_missing_settings_file_is_logged(node, tmp_path):
     result = node.run("check")
     assert result.returncode == 2
     assert "cannot read" in node.read("journal")
+
+
+# heartbeat's resource members (resource.d/sipha) and the watch.
+
+
+def test_resource_route_marks_the_group_active_and_answers_status(node):
+    node.set("vip")
+    assert node.run("resource", "route", "status").stdout == "stopped\n"
+    result = node.run("resource", "route", "start")
+    assert result.returncode == 0, result.stderr
+    assert node.has("route")
+    assert node.run("resource", "route", "status").stdout == "running\n"
+    assert node.recorded("state") == "ACTIVE\n"
+    assert node.run("resource", "route", "stop").returncode == 0
+    assert not node.has("route")
+    assert node.run("resource", "route", "status").stdout == "stopped\n"
+    assert node.recorded("state") == "STANDBY\n"
+    assert [line.split()[1:4] for line in node.recorded("transitions.log").splitlines()] == [
+        ["GROUP", "heartbeat", "ACTIVE"], ["GROUP", "heartbeat", "STANDBY"]]
+
+
+def test_a_hot_proxy_is_running_only_where_heartbeat_started_it(node):
+    node.set("active-proxy.service")  # hot: it runs on every node
+    assert node.run("resource", "proxy", "proxy.service", "status").stdout == "stopped\n"
+    assert node.run("resource", "proxy", "proxy.service", "start").returncode == 0
+    assert node.run("resource", "proxy", "proxy.service", "status").stdout == "running\n"
+    assert node.run("resource", "proxy", "proxy.service", "stop").returncode == 0
+    # Given back, but still running: a hot standby keeps it.
+    assert node.has("active-proxy.service")
+    assert "systemctl stop proxy.service" not in node.calls()
+    assert node.run("resource", "proxy", "proxy.service", "status").stdout == "stopped\n"
+
+
+def test_a_cold_add_on_starts_with_the_group_and_stops_with_it(node):
+    assert node.run("resource", "addon", "relay.service", "start").returncode == 0
+    assert node.run("resource", "addon", "relay.service", "status").stdout == "running\n"
+    assert node.run("resource", "addon", "relay.service", "stop").returncode == 0
+    assert not node.has("active-relay.service")
+    assert [call for call in node.calls() if "is-active" not in call] == [
+        "systemctl reset-failed relay.service", "systemctl start relay.service", "systemctl stop relay.service"]
+    journal = node.read("journal")
+    assert "up: add-on relay.service started (cold standby)" in journal
+    assert "down: add-on relay.service stopped" in journal
+
+
+@pytest.mark.parametrize("args", [["resource"], ["resource", "disk", "start"], ["resource", "proxy", "p.service", "reload"]])
+def test_resource_usage_errors(node, args):
+    result = node.run(*args)
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
+
+
+def group_held(node):
+    """This node holds the group: VIP, route, the hot proxy and the cold add-ons run."""
+    for name in ("vip", "route", "active-proxy.service", "active-relay.service", "active-extra.service"):
+        node.set(name)
+
+
+def decisions(node):
+    """The watch's journal lines, without logger's options."""
+    return [line.split(" -- ", 1)[1] for line in node.read("journal").splitlines() if " -- watch:" in line]
+
+
+def test_watch_restarts_a_silent_proxy_and_stays_when_that_heals_it(node):
+    group_held(node)
+    node.set("restart-heals")  # the proxy hangs (no SIP answer) until restarted
+    result = node.run("watch", for_seconds=1.5)
+    assert result.returncode == 124  # still watching when stopped
+    assert decisions(node)[1:] == ["watch: restarting proxy.service (restart 1 of 2 in 60 s)"]
+    assert node.has("vip")
+    assert not [call for call in node.calls() if call.startswith("hb_standby")]
+
+
+def test_watch_hands_the_group_over_once_the_restarts_run_out(node):
+    group_held(node)  # and the proxy never answers SIP
+    result = node.run("watch", for_seconds=3)
+    assert result.returncode == 124
+    assert decisions(node)[1:] == [
+        "watch: restarting proxy.service (restart 1 of 2 in 60 s)",
+        "watch: restarting proxy.service (restart 2 of 2 in 60 s)",
+        "watch: 2 restarts in 60 s and still failing; handing the group to a peer (%s all)" % (node.lib.parent / "bin" / "hb_standby"),
+        "watch: the group left this node after 0 s",
+    ]
+    assert not node.has("vip")
+    # Once the group is gone the watch leaves the node alone.
+    assert len([call for call in node.calls() if call.startswith("systemctl restart")]) == 2
+
+
+def test_watch_counts_the_restarts_systemd_made(node):
+    group_held(node)
+    # systemd restarts the proxy between every two looks; the watch's own
+    # budget of two is then spent after one restart of its own.
+    node.set("systemd-restarts")
+    result = node.run("watch", for_seconds=3)
+    assert result.returncode == 124
+    seen = decisions(node)[1:]
+    assert seen[0] == "watch: systemd restarted proxy.service (restart 1 in the window)"
+    assert "watch: restarting proxy.service (restart 2 of 2 in 60 s)" in seen
+    assert "watch: restarting proxy.service (restart 1 of 2 in 60 s)" not in seen
+    assert any(line.startswith("watch: ") and "handing the group to a peer" in line for line in seen)
+
+
+def test_watch_leaves_a_standby_alone(node):
+    node.set("active-proxy.service")  # no VIP here; the proxy does not answer
+    result = node.run("watch", for_seconds=1)
+    assert result.returncode == 124
+    assert decisions(node)[1:] == []
+    assert not [call for call in node.calls() if call.startswith(("systemctl restart", "hb_standby"))]
