@@ -16,6 +16,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ansible_collections.sipha.cluster.plugins.plugin_utils.network import flag
+from ansible_collections.sipha.cluster.plugins.plugin_utils.shared_settings import differing
 
 # sha1 over a short secret is guessable offline from one captured heartbeat.
 SECRET_MIN = 20
@@ -155,15 +156,8 @@ def heartbeat_problems(nodes):
                 "heartbeat_preferred_node is %r, which is not one of the proxy nodes (%s)." % (value, ", ".join(hosts))
             )
 
-    for key in SHARED:
-        values = {}
-        for host in hosts:
-            value = nodes[host].get(key)
-            value = flag(value) if key in ("auto_failback", "stonith") else str(value)
-            values.setdefault(value, []).append(host)
-        if len(values) > 1:
-            shown = "; ".join("%s on %s" % (value, ", ".join(owners)) for value, owners in values.items())
-            problems.append("heartbeat_%s differs between the nodes (%s); set it once for the group sip_proxies." % (key, shown))
+    for key, shown in differing(nodes, SHARED, flags=("auto_failback", "stonith")):
+        problems.append("heartbeat_%s differs between the nodes (%s); set it once for the group sip_proxies." % (key, shown))
     secrets = {str(nodes[host].get("authkeys_secret")) for host in hosts}
     if len(secrets) > 1:
         problems.append("heartbeat_authkeys_secret differs between the nodes; the nodes would drop each other's heartbeats.")

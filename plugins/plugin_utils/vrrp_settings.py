@@ -16,6 +16,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ansible_collections.sipha.cluster.plugins.plugin_utils.network import flag
+from ansible_collections.sipha.cluster.plugins.plugin_utils.shared_settings import differing
 
 # VRRPv3 carries the interval in centiseconds in 12 bits (RFC 5798 5.2.7);
 # VRRPv2 in whole seconds in 8 bits (RFC 3768 5.3.7).
@@ -107,20 +108,11 @@ def keepalived_problems(nodes):
     for host in hosts:
         problems.extend(_node_problems(host, nodes[host]))
 
-    for key in SHARED:
-        values = {}
-        for host in hosts:
-            value = nodes[host].get(key)
-            value = flag(value) if key in ("nopreempt", "unicast") else str(value)
-            values.setdefault(value, []).append(host)
-        if len(values) > 1:
-            shown = "; ".join(
-                "%s on %s" % ("(hidden)" if key == "auth_pass" else value, ", ".join(owners)) for value, owners in values.items()
-            )
-            problems.append(
-                "keepalived_%s differs between the nodes (%s); all nodes of one VRRP instance need the same value: "
-                "set it once in group_vars/sip_proxies." % (key, shown)
-            )
+    for key, shown in differing(nodes, SHARED, flags=("nopreempt", "unicast"), hidden=("auth_pass",)):
+        problems.append(
+            "keepalived_%s differs between the nodes (%s); all nodes of one VRRP instance need the same value: "
+            "set it once in group_vars/sip_proxies." % (key, shown)
+        )
 
     preempting = [host for host in hosts if not flag(nodes[host].get("nopreempt", True))]
     if preempting:
