@@ -29,6 +29,10 @@ STUBS = {
         echo "ip $*" >> "$STATE/calls"
         case "$*" in
           "-o addr show dev eth1") [ -e "$STATE/vip" ] && echo "3: eth1    inet 203.0.113.10/24 scope global eth1" ;;
+          # The public link is up unless $STATE/link-down exists.
+          "-o link show dev eth1")
+            if [ -e "$STATE/link-down" ]; then echo "3: eth1: <BROADCAST,MULTICAST> mtu 1500 state DOWN"
+            else echo "3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP"; fi ;;
           "route replace default via "*) shift 3; echo "default $* " > "$STATE/route" ;;
           "route del default dev eth1") [ -e "$STATE/route" ] && rm "$STATE/route" ;;
           "route show default dev eth1") [ -e "$STATE/route" ] && sed 's/ dev eth1//' "$STATE/route"; true ;;
@@ -288,7 +292,8 @@ def test_check_fails_when_the_route_cannot_be_restored(node, tmp_path):
     # An ip that cannot add routes.
     broken = tmp_path / "bin" / "ip"
     broken.write_text(broken.read_text().replace('echo "default $* " > "$STATE/route"', "exit 2"))
-    assert node.run("check").returncode == 1
+    # 3: the node, not its proxy, is broken.
+    assert node.run("check").returncode == 3
     assert "no default route via 203.0.113.1 with source 203.0.113.10" in node.read("journal")
 
 
@@ -420,3 +425,26 @@ def test_watch_leaves_a_standby_alone(node):
     assert result.returncode == 124
     assert decisions(node)[1:] == []
     assert not [call for call in node.calls() if call.startswith(("systemctl restart", "hb_standby"))]
+
+
+def test_check_fails_with_3_when_the_public_link_is_down(node):
+    group_held(node)
+    node.set("sip-answers")  # the VIP still answers locally
+    assert node.run("check").returncode == 0
+    node.set("link-down")
+    assert node.run("check").returncode == 3
+    assert "check failed: the public link eth1 is down" in node.read("journal")
+
+
+def test_watch_hands_over_at_once_when_the_public_link_is_down(node):
+    group_held(node)
+    node.set("sip-answers")
+    node.set("link-down")
+    result = node.run("watch", for_seconds=1.5)
+    assert result.returncode == 124
+    assert decisions(node)[1:] == [
+        "watch: this node cannot serve the group (public link or route), restarting the proxy would not help",
+        "watch: handing the group to a peer (%s all)" % (node.lib.parent / "bin" / "hb_standby"),
+        "watch: the group left this node after 0 s",
+    ]
+    assert not [call for call in node.calls() if call.startswith("systemctl restart")]
