@@ -17,8 +17,15 @@ import re
 
 from ansible_collections.sipha.cluster.plugins.plugin_utils.network import address_of, flag, netaddr, whole_number
 
-SIP_PROXIES = ("kamailio",)
-MEDIA_RELAYS = ("rtpengine", "none")
+SIP_PROXIES = ("kamailio", "opensips")
+MEDIA_RELAYS = ("rtpengine", "rtpproxy", "none")
+PROXY_TITLES = {"kamailio": "Kamailio", "opensips": "OpenSIPS"}
+# The module each proxy drives each relay with. A relay missing from a
+# proxy's entry is one that proxy's configuration cannot use.
+RELAY_MODULES = {
+    "kamailio": {"rtpengine": "rtpengine", "rtpproxy": "rtpproxy"},
+    "opensips": {"rtpengine": "rtpengine", "rtpproxy": "rtpproxy"},
+}
 DB_ENGINES = ("mariadb", "postgresql")
 
 # Values that come from examples, documentation or Kamailio's own kamctlrc
@@ -78,39 +85,63 @@ def _password_problems(password):
     return problems
 
 
-def _media_server_problems(servers, networks):
+def _media_server_problems(servers, networks, name):
     problems = []
     if not isinstance(servers, list):
-        return ["kamailio_media_servers must be a list of {address, port, transport} entries, got %r." % (servers,)]
+        return [name + " must be a list of {address, port, transport} entries, got %r." % (servers,)]
     for index, server in enumerate(servers):
         if not isinstance(server, dict):
-            problems.append("kamailio_media_servers[%d] is %r; write {address: 10.0.0.31, port: 5060}." % (index, server))
+            problems.append(name + "[%d] is %r; write {address: 10.0.0.31, port: 5060}." % (index, server))
             continue
         address = address_of(str(server.get("address", "")))
         if address is None or "/" in str(server.get("address", "")):
             problems.append(
-                "kamailio_media_servers[%d] has address %r; give the media server's private IP address."
+                name + "[%d] has address %r; give the media server's private IP address."
                 % (index, server.get("address"))
             )
         elif networks and not _on_private_network(address, networks):
             problems.append(
-                "kamailio_media_servers[%d] address %s is not on the private network (%s); a standby node has no "
+                name + "[%d] address %s is not on the private network (%s); a standby node has no "
                 "default route and could not reach it: use its private address or add a route in node_private_routes."
                 % (index, address, ", ".join(str(net) for net in networks))
             )
         port = whole_number(server.get("port", 5060))
         if port is None or not 0 < port < 65536:
-            problems.append("kamailio_media_servers[%d] has port %r; use a UDP/TCP port number." % (index, server.get("port")))
+            problems.append(name + "[%d] has port %r; use a UDP/TCP port number." % (index, server.get("port")))
         if str(server.get("transport", "udp")).lower() not in ("udp", "tcp"):
-            problems.append("kamailio_media_servers[%d] has transport %r; use udp or tcp." % (index, server.get("transport")))
+            problems.append(name + "[%d] has transport %r; use udp or tcp." % (index, server.get("transport")))
     return problems
+
+
+def _relay_problems(proxy, relay, proxy_relay):
+    """The cluster's relay must be one the proxy has a module for, and the
+    proxy's own setting must name that relay: otherwise the proxy would drive
+    a relay that is not there, and every call would go without media."""
+    if proxy not in RELAY_MODULES or relay not in MEDIA_RELAYS or relay == "none":
+        return []
+    title = PROXY_TITLES.get(proxy, proxy)
+    if relay not in RELAY_MODULES[proxy]:
+        return [
+            "sipha_media_relay is %r but %s has no module for it (it drives %s); pick one of those, or none."
+            % (relay, title, ", ".join(sorted(RELAY_MODULES[proxy])))
+        ]
+    if proxy_relay != relay:
+        return [
+            "sipha_media_relay is %r but %s_media_relay is %r: %s would load its %s module and talk to a relay that "
+            "is not installed, and calls would have no media. Remove %s_media_relay from the inventory (it follows "
+            "sipha_media_relay)." % (relay, proxy, proxy_relay, title, RELAY_MODULES[proxy].get(proxy_relay, proxy_relay),
+                                     proxy)
+        ]
+    return []
 
 
 def service_problems(settings, nodes):
     """Problems of one node's service settings.
 
     ``settings`` holds the node's effective values (role defaults with the
-    inventory over them) under the variable names; ``nodes`` maps every
+    inventory over them): the sipha_* names, and the proxy role's own as
+    proxy_name (its variable prefix), port, dispatcher, media_servers and
+    media_relay; ``nodes`` maps every
     proxy node to its variables (sipha_private_ip, node_private_routes), to
     know the private network. Returns messages, empty when all is well.
     """
@@ -123,6 +154,7 @@ def service_problems(settings, nodes):
     relay = settings.get("sipha_media_relay")
     if relay not in MEDIA_RELAYS:
         problems.append("sipha_media_relay is %r; use one of %s." % (relay, ", ".join(MEDIA_RELAYS)))
+    problems.extend(_relay_problems(proxy, relay, settings.get("media_relay", relay)))
 
     engine = settings.get("sipha_db_engine")
     if engine not in DB_ENGINES:
@@ -149,22 +181,25 @@ def service_problems(settings, nodes):
 
     # The health check asks the proxy on the VIP; on another port it would
     # ask nobody, fail every time, and move the group round the nodes.
-    proxy_port = whole_number(settings.get("kamailio_port", 5060))
+    title = PROXY_TITLES.get(proxy, str(proxy))
+    prefix = settings.get("proxy_name") or str(proxy)
+    proxy_port = whole_number(settings.get("port", 5060))
     check_port = whole_number(settings.get("failover_sip_port", 5060))
     if proxy_port != check_port:
         problems.append(
-            "failover_sip_port is %s but Kamailio listens on kamailio_port %s; the health check would get no "
-            "answer and the group would never stay anywhere: set both to the same port."
-            % (settings.get("failover_sip_port", 5060), settings.get("kamailio_port", 5060))
+            "failover_sip_port is %s but %s listens on %s_port %s; the health check would get no "
+            "answer and the group would never stay anywhere: set both to the same port (sipha_sip_port sets both)."
+            % (settings.get("failover_sip_port", 5060), title, prefix, settings.get("port", 5060))
         )
 
-    if flag(settings.get("kamailio_dispatcher", True)):
-        servers = settings.get("kamailio_media_servers")
+    if flag(settings.get("dispatcher", True)):
+        servers = settings.get("media_servers")
         if not servers:
             problems.append(
-                "kamailio_media_servers is empty while kamailio_dispatcher is on; list the media servers "
-                "(Asterisk/FreeSWITCH) as {address: <private IP>, port: 5060}, or set kamailio_dispatcher: false."
+                "%s_media_servers is empty while %s_dispatcher is on; list the media servers (Asterisk/FreeSWITCH) "
+                "in sipha_media_servers as {address: <private IP>, port: 5060}, or set %s_dispatcher: false."
+                % (prefix, prefix, prefix)
             )
         else:
-            problems.extend(_media_server_problems(servers, networks))
+            problems.extend(_media_server_problems(servers, networks, prefix + "_media_servers"))
     return problems

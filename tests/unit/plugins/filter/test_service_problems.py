@@ -25,8 +25,9 @@ def settings(**overrides):
         "sipha_db_engine": "mariadb",
         "sipha_db_host": "10.0.0.21",
         "sipha_db_password": "Xq7-long-enough-secret",
-        "kamailio_dispatcher": True,
-        "kamailio_media_servers": [{"address": "10.0.0.31"}, {"address": "10.1.4.32", "port": 5080, "transport": "tcp"}],
+        "proxy_name": "kamailio",
+        "dispatcher": True,
+        "media_servers": [{"address": "10.0.0.31"}, {"address": "10.1.4.32", "port": 5080, "transport": "tcp"}],
     }
     for key, value in overrides.items():
         if value is ABSENT:
@@ -87,19 +88,19 @@ def test_db_host_missing():
 
 
 def test_empty_media_servers_with_dispatcher_on():
-    problems = service_problems(settings(kamailio_media_servers=[]), NODES)
+    problems = service_problems(settings(media_servers=[]), NODES)
     assert len(problems) == 1
     assert "kamailio_media_servers is empty while kamailio_dispatcher is on" in problems[0]
 
 
 @pytest.mark.parametrize("flag", [False, "false", "no"])
 def test_empty_media_servers_with_dispatcher_off_is_fine(flag):
-    assert service_problems(settings(kamailio_dispatcher=flag, kamailio_media_servers=[]), NODES) == []
+    assert service_problems(settings(dispatcher=flag, media_servers=[]), NODES) == []
 
 
 def test_media_server_checks():
     servers = [{"address": "192.0.2.9"}, {"address": "nope"}, "10.0.0.31", {"address": "10.0.0.31", "port": 70000, "transport": "sctp"}]
-    problems = service_problems(settings(kamailio_media_servers=servers), NODES)
+    problems = service_problems(settings(media_servers=servers), NODES)
     assert any("[0] address 192.0.2.9 is not on the private network" in problem for problem in problems)
     assert any("[1] has address 'nope'" in problem for problem in problems)
     assert any("[2] is '10.0.0.31'" in problem for problem in problems)
@@ -110,7 +111,7 @@ def test_media_server_checks():
 @pytest.mark.parametrize(
     "key, value, words",
     [
-        ("sipha_sip_proxy", "opensips", "sipha_sip_proxy is 'opensips'"),
+        ("sipha_sip_proxy", "yate", "sipha_sip_proxy is 'yate'"),
         ("sipha_media_relay", "mediaproxy", "sipha_media_relay is 'mediaproxy'"),
         ("sipha_db_engine", "oracle", "sipha_db_engine is 'oracle'"),
     ],
@@ -121,9 +122,42 @@ def test_unknown_choices(key, value, words):
 
 
 def test_health_check_port_must_be_the_proxy_port():
-    problems = service_problems(settings(kamailio_port=5080, failover_sip_port="5060"), NODES)
+    problems = service_problems(settings(port=5080, failover_sip_port="5060"), NODES)
     assert problems == [
         "failover_sip_port is 5060 but Kamailio listens on kamailio_port 5080; the health check would get no "
-        "answer and the group would never stay anywhere: set both to the same port."
+        "answer and the group would never stay anywhere: set both to the same port (sipha_sip_port sets both)."
     ]
-    assert service_problems(settings(kamailio_port="5080", failover_sip_port=5080), NODES) == []
+    assert service_problems(settings(port="5080", failover_sip_port=5080), NODES) == []
+
+
+def test_opensips_messages_name_its_own_variables():
+    problems = service_problems(settings(sipha_sip_proxy="opensips", proxy_name="opensips", media_servers=[]), NODES)
+    assert problems == [
+        "opensips_media_servers is empty while opensips_dispatcher is on; list the media servers (Asterisk/FreeSWITCH) "
+        "in sipha_media_servers as {address: <private IP>, port: 5060}, or set opensips_dispatcher: false."
+    ]
+    problems = service_problems(settings(sipha_sip_proxy="opensips", proxy_name="opensips", port=5062), NODES)
+    assert problems and "OpenSIPS listens on opensips_port 5062" in problems[0]
+
+
+@pytest.mark.parametrize("proxy", ["kamailio", "opensips"])
+@pytest.mark.parametrize("relay", ["rtpengine", "rtpproxy", "none"])
+def test_every_proxy_drives_every_relay(proxy, relay):
+    assert service_problems(settings(sipha_sip_proxy=proxy, proxy_name=proxy, sipha_media_relay=relay, media_relay=relay), NODES) == []
+
+
+def test_a_proxy_set_up_for_another_relay_is_refused():
+    problems = service_problems(settings(sipha_media_relay="rtpproxy", media_relay="rtpengine"), NODES)
+    assert len(problems) == 1
+    assert problems[0].startswith("sipha_media_relay is 'rtpproxy' but kamailio_media_relay is 'rtpengine'")
+    assert "Remove kamailio_media_relay" in problems[0]
+
+
+def test_a_relay_the_proxy_has_no_module_for_is_refused(monkeypatch):
+    # Both proxies this release runs have modules for both relays: a proxy
+    # without one is what the table is for.
+    from ansible_collections.sipha.cluster.plugins.plugin_utils import service_config
+
+    monkeypatch.setitem(service_config.RELAY_MODULES, "kamailio", {"rtpengine": "rtpengine"})
+    problems = service_problems(settings(sipha_media_relay="rtpproxy", media_relay="rtpproxy"), NODES)
+    assert problems == ["sipha_media_relay is 'rtpproxy' but Kamailio has no module for it (it drives rtpengine); pick one of those, or none."]
