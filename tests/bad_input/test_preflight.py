@@ -56,7 +56,7 @@ SOUND_CLUSTER = {
     "sipha_public_gateway": "203.0.113.1",
     "sipha_db_host": "10.0.0.21",
     "sipha_db_password": "Xq7-preflight-test-secret",
-    "kamailio_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32}]",
+    "sipha_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32}]",
 }
 
 
@@ -140,7 +140,7 @@ def test_broken_vip_gateway_and_ha_settings(tmp_path, node1, node2, cluster, wor
         pytest.param({"sipha_db_password": "kamailiorw"}, ["sipha_db_password is still an example value"], id="db-password-kamailio-default"),
         pytest.param({"sipha_db_host": "192.0.2.50"},
                      ["sipha_db_host 192.0.2.50 is not on the private network (10.0.0.0/24)"], id="db-host-not-private"),
-        pytest.param({"kamailio_media_servers": "[]"},
+        pytest.param({"sipha_media_servers": "[]"},
                      ["kamailio_media_servers is empty while kamailio_dispatcher is on"], id="no-media-servers"),
         pytest.param({"kamailio_usrloc_db_mode": "memory_only"},
                      ["kamailio_usrloc_db_mode must be one of: db_only, write_through, write_back"], id="usrloc-mode-unknown"),
@@ -223,3 +223,54 @@ def test_sound_heartbeat_inventory_passes_the_controller_checks(tmp_path):
     assert result.returncode != 0
     assert "Read the node's name" in result.stdout, result.stdout
     assert "sipha.cluster.node :" not in result.stdout, result.stdout
+
+
+# OpenSIPS and RTPproxy: switching is one variable (the rest of the sound
+# inventory stays), and the bad inputs stop the run before any host.
+OPENSIPS = dict(SOUND_CLUSTER, sipha_sip_proxy="opensips", opensips_repository_uri="http://deb.example.test/opensips")
+RTPPROXY = dict(SOUND_CLUSTER, sipha_media_relay="rtpproxy")
+
+
+@pytest.mark.parametrize(
+    "cluster, words",
+    [
+        pytest.param(dict(OPENSIPS, opensips_version="3.2"),
+                     ["opensips_version is 3.2", "3.4, 3.5, 3.6"], id="opensips-version-unknown"),
+        pytest.param(dict(OPENSIPS, opensips_repository_uri="''"),
+                     ["opensips_repository_uri is empty", "download page"], id="opensips-repository-missing"),
+        pytest.param(dict(OPENSIPS, sipha_media_servers="[]"),
+                     ["opensips_media_servers is empty while opensips_dispatcher is on"], id="opensips-no-media-servers"),
+        pytest.param(dict(RTPPROXY, kamailio_media_relay="rtpengine"),
+                     ["sipha_media_relay is 'rtpproxy' but kamailio_media_relay is 'rtpengine'",
+                      "Remove kamailio_media_relay"], id="rtpproxy-with-a-proxy-set-up-for-rtpengine"),
+        pytest.param(dict(RTPPROXY, sipha_sip_proxy="opensips", opensips_repository_uri="http://deb.example.test/opensips",
+                          opensips_media_relay="rtpengine"),
+                     ["sipha_media_relay is 'rtpproxy' but opensips_media_relay is 'rtpengine'"], id="rtpproxy-opensips-set-up-for-rtpengine"),
+        pytest.param(dict(RTPPROXY, rtpproxy_source_checksum="''"),
+                     ["rtpproxy_source_checksum is", "sha256:<64 hex digits>"], id="rtpproxy-source-without-checksum"),
+        pytest.param(dict(RTPPROXY, rtpproxy_control_socket="udp:0.0.0.0:7722"),
+                     ["rtpproxy_control_socket is udp:0.0.0.0:7722", "loopback only"], id="rtpproxy-control-not-loopback"),
+        pytest.param(dict(RTPPROXY, rtpproxy_implementation="rtpproxy2"),
+                     ["rtpproxy_implementation", "rtpproxy, rtpengine"], id="rtpproxy-implementation-unknown"),
+    ],
+)
+def test_broken_opensips_and_rtpproxy_settings(tmp_path, cluster, words):
+    inventory = write_inventory(tmp_path, NODE1, NODE2, cluster)
+    assert_stopped_before_any_host(run_site(inventory), *words)
+
+
+@pytest.mark.parametrize(
+    "cluster",
+    [
+        pytest.param(OPENSIPS, id="opensips"),
+        pytest.param(RTPPROXY, id="kamailio-rtpproxy"),
+        pytest.param(dict(OPENSIPS, sipha_media_relay="rtpproxy", rtpproxy_implementation="rtpengine"), id="opensips-rtpproxy"),
+    ],
+)
+def test_sound_opensips_and_rtpproxy_inventories_pass_preflight(tmp_path, cluster):
+    # The control cases: one variable switched, and the run reaches for the
+    # (missing) hosts.
+    inventory = write_inventory(tmp_path, NODE1, NODE2, cluster)
+    result = run_site(inventory)
+    assert result.returncode != 0
+    assert "sipha.cluster.node :" in result.stdout, result.stdout

@@ -115,3 +115,23 @@ def test_register_networks_and_advertised_address(run_render):
     cfg = files[("sip-c", "kamailio.cfg")]
     assert 'if (!is_in_subnet("$si", "198.51.100.0/24,192.0.2.0/25")) {' in cfg
     assert "listen=udp:203.0.113.10:5060 advertise 192.0.2.200:5060" in cfg
+
+
+def test_rtpproxy_relay(run_render):
+    # RTPproxy (or rtpengine's legacy listener) over the classic protocol;
+    # the lab runs this path for real (molecule/default/relay_rtpproxy.yml).
+    files = render(run_render, sipha_media_relay="rtpproxy")
+    cfg = files[("sip-a", "kamailio.cfg")]
+    assert balanced(cfg)
+    mods = loaded(cfg)
+    assert "rtpproxy" in mods and "rtpengine" not in mods
+    assert modparam(cfg, "rtpproxy", "rtpproxy_sock") == "udp:127.0.0.1:7722"
+    assert not re.search(r"rtpengine_(manage|offer|answer)", cfg)
+    # i/e: the side each message came from, then the side it goes to.
+    assert 'rtpproxy_manage("co$var(from_side)$var(to_side)");' in cfg
+    assert '$var(next_hop) = $T_req($si);' in cfg
+
+
+def test_rtpproxy_control_socket_follows_the_relay_role(run_render):
+    files = render(run_render, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:22222")
+    assert modparam(files[("sip-b", "kamailio.cfg")], "rtpproxy", "rtpproxy_sock") == "udp:127.0.0.1:22222"
