@@ -1,0 +1,276 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""opensips.cfg and its companions as the role renders them.
+
+OpenSIPS cannot be installed on the machine these tests run on, so nothing
+here was run by OpenSIPS: the role's real templates are rendered for several
+inventories (the lab-like one, an IPv6 VIP, TLS, PostgreSQL, RTPproxy) and the
+files are parsed the way OpenSIPS reads them: loadmodule and modparam lines
+(every module loaded once, every modparam naming a loaded module), the
+sockets, the database URL, the usrloc and dialog modes, and the dispatcher's
+db_text table.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+import pytest
+
+NODES = {"sip-a": "10.0.0.11/24", "sip-b": "10.0.0.12/24", "sip-c": "10.0.0.13/24"}
+BASE = {
+    "sipha_vip": "203.0.113.10/24",
+    "sipha_public_gateway": "203.0.113.1",
+    "sipha_sip_proxy": "opensips",
+    "sipha_db_host": "10.0.0.21",
+    "sipha_db_password": "Xq7-render-test-secret",
+    "opensips_repository_uri": "http://deb.example.test/opensips",
+    "sipha_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32, port: 5080, transport: tcp}]",
+}
+KINDS = ("opensips.cfg", "sipha-db.cfg", "opensips.default", "restart-first.conf", "dbtext-version", "dbtext-dispatcher")
+DISPATCHER_HEADER = (
+    "id(int,auto) setid(int) destination(string) socket(string,null) state(int) probe_mode(int) "
+    "weight(string) priority(int) attrs(string,null) description(string,null)"
+)
+
+
+def render(run_render, nodes=None, **cluster):
+    nodes = nodes or NODES
+    out, output = run_render("render_opensips.yml", dict(BASE, **cluster), nodes)
+    # The password goes into sipha-db.cfg only, and never into Ansible's output.
+    assert "Xq7-render-test-secret" not in output
+    files = {}
+    for name in nodes:
+        for kind in KINDS:
+            files[(name, kind)] = (out / ("%s-%s" % (name, kind))).read_text()
+    return files
+
+
+def code_lines(text):
+    """The lines OpenSIPS reads, without comments and blank lines."""
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+def loaded(cfg):
+    return [m.group(1) for m in (re.match(r'loadmodule "([a-z_0-9]+)\.so"$', line) for line in code_lines(cfg)) if m]
+
+
+def modparams(*texts):
+    """[(module, parameter, value)] of every modparam line; a value loses its quotes."""
+    params = []
+    for text in texts:
+        for line in code_lines(text):
+            match = re.match(r'modparam\("([^"]+)", "([^"]+)", (.*)\)$', line)
+            if line.startswith("modparam"):
+                assert match, "unparsable modparam line: %s" % line
+            if match:
+                params.append((match.group(1), match.group(2), match.group(3).strip('"')))
+    return params
+
+
+def modparam(files_or_texts, module, name):
+    values = [v for m, p, v in modparams(*files_or_texts) if module in m.split("|") and p == name]
+    assert len(values) <= 1, "%s %s set %d times" % (module, name, len(values))
+    return values[0] if values else None
+
+
+def sockets(cfg):
+    return [line.partition("=")[2] for line in code_lines(cfg) if line.startswith("socket=")]
+
+
+def balanced(cfg):
+    """Braces balance once comments and strings are taken out."""
+    code = re.sub(r'"[^"\n]*"', '""', cfg)
+    code = re.sub(r"#.*", "", code)
+    return code.count("{") == code.count("}")
+
+
+def assert_well_formed(cfg, db):
+    """Every module loaded once, every modparam names a loaded module, the DB file is included."""
+    modules = loaded(cfg)
+    assert len(modules) == len(set(modules)), "a module is loaded twice: %s" % modules
+    for module, name, _value in modparams(cfg, db):
+        for one in module.split("|"):
+            assert one in modules, "modparam(%s, %s) names a module that is not loaded" % (one, name)
+    assert 'include_file "/etc/opensips/sipha-db.cfg"' in code_lines(cfg)
+    # modparams of a module come after its loadmodule: the include too.
+    lines = code_lines(cfg)
+    include_at = lines.index('include_file "/etc/opensips/sipha-db.cfg"')
+    for module in ("usrloc", "dialog"):
+        assert lines.index('loadmodule "%s.so"' % module) < include_at
+    assert balanced(cfg)
+    assert cfg.startswith("#\n# Ansible managed") or "Ansible managed" in cfg.splitlines()[1]
+    assert "Xq7-render-test-secret" not in cfg
+
+
+def dispatcher_rows(table):
+    lines = table.splitlines()
+    assert lines[0].rstrip() == DISPATCHER_HEADER
+    rows = []
+    for line in lines[1:]:
+        # Fields are split on ':' that is not escaped; '\:' is a ':' in a value.
+        fields = [f.replace("\\:", ":") for f in re.split(r"(?<!\\):", line)]
+        assert len(fields) == 10, line
+        rows.append(fields)
+    return rows
+
+
+def test_lab_like_cluster(run_render):
+    """IPv4 VIP, MariaDB, UDP and TCP, rtpengine, dispatcher: the defaults."""
+    files = render(run_render)
+    for name, own in NODES.items():
+        cfg, db = files[(name, "opensips.cfg")], files[(name, "sipha-db.cfg")]
+        own_ip = own.partition("/")[0]
+        assert_well_formed(cfg, db)
+        # The VIP (advertised as itself) and the node's own private address, per protocol.
+        assert sockets(cfg) == [
+            "udp:203.0.113.10:5060 as 203.0.113.10:5060", "udp:%s:5060" % own_ip,
+            "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:%s:5060" % own_ip,
+        ]
+        assert "ip_nonlocal_bind" in cfg
+        aliases = [line.partition("=")[2] for line in code_lines(cfg) if line.startswith("alias=")]
+        assert sorted(aliases) == sorted("%s:5060" % ip.partition("/")[0] for other, ip in NODES.items() if other != name)
+        assert 'server_header="Server: OpenSIPS %s"' % name in cfg
+        assert {"db_mysql", "db_text", "proto_udp", "proto_tcp", "usrloc", "registrar", "dialog", "dispatcher",
+                "nathelper", "rtpengine", "mi_fifo"} <= set(loaded(cfg))
+        assert not {"db_postgres", "rtpproxy", "proto_tls"} & set(loaded(cfg))
+        # Shared database: sql-only usrloc, realtime dialogs, both with the same URL.
+        url = "mysql://kamailio:Xq7-render-test-secret@10.0.0.21:3306/kamailio"
+        assert modparam([db], "usrloc", "db_url") == url
+        assert modparam([db], "dialog", "db_url") == url
+        assert modparam([cfg], "usrloc", "working_mode_preset") == "sql-only"
+        assert modparam([cfg], "dialog", "db_mode") == "1"
+        assert "create_dialog();" in cfg
+        # OPTIONS to the proxy itself are answered.
+        assert 'sl_send_reply(200, "Keepalive");' in cfg
+        # NAT: the cluster's flags, registrations and contacts fixed, the same received AVP.
+        assert "nat_uac_test(19)" in cfg and "fix_nated_register();" in cfg and "fix_nated_contact();" in cfg
+        assert modparam([cfg], "registrar", "received_avp") == modparam([cfg], "nathelper", "received_avp")
+        # Dispatcher: db_text on the node, probing, a failure route that marks and moves on.
+        assert modparam([cfg], "dispatcher", "db_url") == "text:///etc/opensips/dbtext"
+        assert modparam([cfg], "db_text", "db_mode") == "1"
+        assert modparam([cfg], "dispatcher", "ds_probing_mode") == "1"
+        assert modparam([cfg], "dispatcher", "ds_ping_interval") == "2"
+        assert modparam([cfg], "dispatcher", "ds_ping_from") == "sip:dispatcher@%s" % own_ip
+        assert "408" not in modparam([cfg], "dispatcher", "options_reply_codes")
+        assert 'ds_select_dst("1", "4", "f")' in cfg
+        assert "failure_route[MEDIA_SERVER_FAILED]" in cfg and 'ds_mark_dst("p");' in cfg and "ds_next_dst()" in cfg
+        # rtpengine, both sides named as the rtpengine role names its interfaces.
+        assert modparam([cfg], "rtpengine", "rtpengine_sock") == "udp:127.0.0.1:2223"
+        for call in ("rtpengine_offer(", "rtpengine_answer(", "rtpengine_delete()"):
+            assert call in cfg
+        assert "$(var(next_hop){ip.matches,10.0.0.0/24})" in cfg
+        assert '$Ri == "%s"' % own_ip in cfg
+        # The media server table, one row per server, and its version.
+        rows = dispatcher_rows(files[(name, "dbtext-dispatcher")])
+        assert [(r[0], r[1], r[2], r[4]) for r in rows] == [
+            ("1", "1", "sip:10.0.0.31:5060;transport=udp", "0"),
+            ("2", "1", "sip:10.0.0.32:5080;transport=tcp", "0"),
+        ]
+        assert files[(name, "dbtext-version")].splitlines() == ["table_name(string) table_version(int) ", "dispatcher:9"]
+        default = files[(name, "opensips.default")]
+        assert "S_MEMORY=256" in default and "P_MEMORY=16" in default
+        assert "StartLimitBurst=3" in files[(name, "restart-first.conf")]
+
+
+def test_ipv6_vip_and_private_addresses(run_render):
+    nodes = {"sip-a": "2001:db8:1::11/64", "sip-b": "2001:db8:1::12/64"}
+    files = render(run_render, nodes=nodes, sipha_vip="2001:db8:10::100/64", sipha_db_host="2001:db8:1::21",
+                   sipha_db_engine="postgresql", sipha_media_servers='[{address: "2001:db8:1::31"}]')
+    cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-db.cfg")]
+    assert_well_formed(cfg, db)
+    assert sockets(cfg) == [
+        "udp:[2001:db8:10::100]:5060 as [2001:db8:10::100]:5060", "udp:[2001:db8:1::11]:5060",
+        "tcp:[2001:db8:10::100]:5060 as [2001:db8:10::100]:5060", "tcp:[2001:db8:1::11]:5060",
+    ]
+    assert [line for line in code_lines(cfg) if line.startswith("alias=")] == ["alias=[2001:db8:1::12]:5060"]
+    assert modparam([db], "usrloc", "db_url") == "postgres://kamailio:Xq7-render-test-secret@[2001:db8:1::21]:5432/kamailio"
+    assert modparam([cfg], "dispatcher", "ds_ping_from") == "sip:dispatcher@[2001:db8:1::11]"
+    assert "$(var(next_hop){ip.matches,2001:db8:1::/64})" in cfg
+    assert '$Ri == "2001:db8:1::11"' in cfg
+    rows = dispatcher_rows(files[("sip-a", "dbtext-dispatcher")])
+    assert [r[2] for r in rows] == ["sip:[2001:db8:1::31]:5060;transport=udp"]
+
+
+def test_tcp_and_tls(run_render):
+    files = render(run_render, opensips_protocols="[tcp, tls]", opensips_tls_certificate="/etc/ssl/sip.pem",
+                   opensips_tls_private_key="/etc/ssl/private/sip.key")
+    cfg, db = files[("sip-b", "opensips.cfg")], files[("sip-b", "sipha-db.cfg")]
+    assert_well_formed(cfg, db)
+    assert sockets(cfg) == [
+        "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:10.0.0.12:5060",
+        "tls:203.0.113.10:5061 as 203.0.113.10:5061", "tls:10.0.0.12:5061",
+    ]
+    assert {"proto_tcp", "proto_tls", "tls_mgm", "tls_openssl"} <= set(loaded(cfg))
+    assert "proto_udp" not in loaded(cfg)
+    assert modparam([cfg], "tls_mgm", "certificate") == "/etc/ssl/sip.pem"
+    assert modparam([cfg], "tls_mgm", "private_key") == "/etc/ssl/private/sip.key"
+    aliases = [line for line in code_lines(cfg) if line.startswith("alias=10.0.0.11")]
+    assert aliases == ["alias=10.0.0.11:5060", "alias=10.0.0.11:5061"]
+
+
+def test_postgresql_and_the_other_modes(run_render):
+    files = render(run_render, sipha_db_engine="postgresql", opensips_usrloc_db_mode="write_back",
+                   opensips_dialog_db_mode="delayed", opensips_protocols="[udp]")
+    cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-db.cfg")]
+    assert_well_formed(cfg, db)
+    assert "db_postgres" in loaded(cfg) and "db_mysql" not in loaded(cfg)
+    assert modparam([db], "usrloc", "db_url") == "postgres://kamailio:Xq7-render-test-secret@10.0.0.21:5432/kamailio"
+    assert modparam([cfg], "usrloc", "working_mode_preset") == "single-instance-sql-write-back"
+    assert modparam([cfg], "dialog", "db_mode") == "2"
+    assert not any(s.startswith("tcp:") for s in sockets(cfg))
+
+
+def test_write_through_and_shutdown_modes(run_render):
+    files = render(run_render, opensips_usrloc_db_mode="write_through", opensips_dialog_db_mode="shutdown")
+    cfg = files[("sip-c", "opensips.cfg")]
+    assert modparam([cfg], "usrloc", "working_mode_preset") == "single-instance-sql-write-through"
+    assert modparam([cfg], "dialog", "db_mode") == "3"
+
+
+def test_rtpproxy_relay(run_render):
+    files = render(run_render, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:7799")
+    cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-db.cfg")]
+    assert_well_formed(cfg, db)
+    assert "rtpproxy" in loaded(cfg) and "rtpengine" not in loaded(cfg)
+    assert modparam([cfg], "rtpproxy", "rtpproxy_sock") == "udp:127.0.0.1:7799"
+    # i/e: where the message came from, then where it goes; a reply the other way round.
+    assert 'rtpproxy_offer("co$avp(from_side)$avp(to_side)");' in cfg
+    assert 'rtpproxy_answer("co$avp(to_side)$avp(from_side)");' in cfg
+    assert "rtpproxy_unforce();" in cfg
+    assert '$avp(from_side) = "i";' in cfg and '$avp(to_side) = "e";' in cfg
+    assert "rtpengine_" not in cfg
+
+
+def test_no_dispatcher_and_no_media_relay(run_render):
+    files = render(run_render, opensips_dispatcher="false", sipha_media_relay="none", sipha_media_servers="[]")
+    cfg, db = files[("sip-b", "opensips.cfg")], files[("sip-b", "sipha-db.cfg")]
+    assert_well_formed(cfg, db)
+    assert not {"dispatcher", "db_text", "rtpengine", "rtpproxy"} & set(loaded(cfg))
+    assert "ds_select_dst" not in cfg and "rtpengine_" not in cfg and "rtpproxy_" not in cfg
+    assert "route(MEDIA_SERVERS);" not in cfg
+    assert 'sl_send_reply(404, "Not Found");' in cfg
+
+
+def test_register_networks_and_advertised_address(run_render):
+    files = render(run_render, opensips_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
+                   opensips_advertise_address="192.0.2.200")
+    cfg = files[("sip-c", "opensips.cfg")]
+    assert "if (!($(si{ip.matches,198.51.100.0/24}) == 1 || $(si{ip.matches,192.0.2.0/25}) == 1)) {" in cfg
+    assert "udp:203.0.113.10:5060 as 192.0.2.200:5060" in sockets(cfg)
+
+
+def test_unknown_opensips_version_stops_the_run(run_render):
+    with pytest.raises(AssertionError) as failed:
+        render(run_render, opensips_version='"3.3"')
+    message = str(failed.value)
+    assert "opensips_version is 3.3" in message
+    assert "3.4, 3.5, 3.6" in message
+
+
+def test_missing_repository_stops_the_run(run_render):
+    with pytest.raises(AssertionError) as failed:
+        render(run_render, opensips_repository_uri='""')
+    assert "opensips_repository_uri is empty" in str(failed.value)
