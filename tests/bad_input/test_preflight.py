@@ -274,3 +274,11 @@ def test_sound_opensips_and_rtpproxy_inventories_pass_preflight(tmp_path, cluste
     result = run_site(inventory)
     assert result.returncode != 0
     assert "sipha.cluster.node :" in result.stdout, result.stdout
+
+
+def test_database_password_left_out_altogether(tmp_path):
+    # Not even an empty value (as inventories/example ships until a vault
+    # file is made): the same message, not a templating error.
+    cluster = {key: value for key, value in SOUND_CLUSTER.items() if key != "sipha_db_password"}
+    inventory = write_inventory(tmp_path, NODE1, NODE2, cluster)
+    assert_stopped_before_any_host(run_site(inventory), "sipha_db_password is not set", "ansible-vault create")
