@@ -46,3 +46,18 @@ def run_render(tmp_path):
         return out, result.stdout
 
     return run
+
+
+@pytest.fixture
+def render_files(run_render):
+    """render_files(playbook, cluster, nodes, kinds) -> ({(node, kind): text}, ansible-playbook's output).
+
+    For the render playbooks that write each node's files as <node>-<kind>.
+    """
+
+    def render(playbook, cluster, nodes, kinds):
+        out, output = run_render(playbook, cluster, nodes)
+        files = {(name, kind): (out / ("%s-%s" % (name, kind))).read_text() for name in nodes for kind in kinds}
+        return files, output
+
+    return render

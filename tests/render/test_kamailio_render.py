@@ -23,16 +23,13 @@ BASE = {
     "sipha_db_password": "Xq7-render-test-secret",
     "kamailio_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32, port: 5080, transport: tcp}]",
 }
+KINDS = ("kamailio.cfg", "sipha-db.cfg", "dispatcher.list")
 
 
-def render(run_render, **cluster):
-    out, output = run_render("render_kamailio.yml", dict(BASE, **cluster), NODES)
+def render(render_files, **cluster):
+    files, output = render_files("render_kamailio.yml", dict(BASE, **cluster), NODES, KINDS)
     # The password goes into sipha-db.cfg only, and never into Ansible's output.
     assert "Xq7-render-test-secret" not in output
-    files = {}
-    for name in NODES:
-        for kind in ("kamailio.cfg", "sipha-db.cfg", "dispatcher.list"):
-            files[(name, kind)] = (out / ("%s-%s" % (name, kind))).read_text()
     return files
 
 
@@ -52,8 +49,8 @@ def balanced(cfg):
     return code.count("{") == code.count("}")
 
 
-def test_defaults_for_three_nodes(run_render):
-    files = render(run_render)
+def test_defaults_for_three_nodes(render_files):
+    files = render(render_files)
     for name, own in NODES.items():
         cfg = files[(name, "kamailio.cfg")]
         own_ip = own.partition("/")[0]
@@ -86,8 +83,8 @@ def test_defaults_for_three_nodes(run_render):
         ]
 
 
-def test_postgresql_and_the_other_modes(run_render):
-    files = render(run_render, sipha_db_engine="postgresql", kamailio_usrloc_db_mode="write_back",
+def test_postgresql_and_the_other_modes(render_files):
+    files = render(render_files, sipha_db_engine="postgresql", kamailio_usrloc_db_mode="write_back",
                    kamailio_dialog_db_mode="delayed", kamailio_protocols="[udp]")
     cfg = files[("sip-a", "kamailio.cfg")]
     assert balanced(cfg)
@@ -98,8 +95,8 @@ def test_postgresql_and_the_other_modes(run_render):
     assert '"postgres://kamailio:Xq7-render-test-secret@10.0.0.21:5432/kamailio"' in files[("sip-a", "sipha-db.cfg")]
 
 
-def test_no_dispatcher_and_no_media_relay(run_render):
-    files = render(run_render, kamailio_dispatcher="false", sipha_media_relay="none", kamailio_media_servers="[]")
+def test_no_dispatcher_and_no_media_relay(render_files):
+    files = render(render_files, kamailio_dispatcher="false", sipha_media_relay="none", kamailio_media_servers="[]")
     cfg = files[("sip-b", "kamailio.cfg")]
     assert balanced(cfg)
     assert "dispatcher" not in loaded(cfg) and "rtpengine" not in loaded(cfg)
@@ -109,18 +106,18 @@ def test_no_dispatcher_and_no_media_relay(run_render):
     assert 'sl_send_reply("404", "Not Found");' in cfg
 
 
-def test_register_networks_and_advertised_address(run_render):
-    files = render(run_render, kamailio_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
+def test_register_networks_and_advertised_address(render_files):
+    files = render(render_files, kamailio_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
                    kamailio_advertise_address="192.0.2.200")
     cfg = files[("sip-c", "kamailio.cfg")]
     assert 'if (!is_in_subnet("$si", "198.51.100.0/24,192.0.2.0/25")) {' in cfg
     assert "listen=udp:203.0.113.10:5060 advertise 192.0.2.200:5060" in cfg
 
 
-def test_rtpproxy_relay(run_render):
+def test_rtpproxy_relay(render_files):
     # RTPproxy (or rtpengine's legacy listener) over the classic protocol;
     # the lab runs this path for real (molecule/default/relay_rtpproxy.yml).
-    files = render(run_render, sipha_media_relay="rtpproxy")
+    files = render(render_files, sipha_media_relay="rtpproxy")
     cfg = files[("sip-a", "kamailio.cfg")]
     assert balanced(cfg)
     mods = loaded(cfg)
@@ -132,6 +129,6 @@ def test_rtpproxy_relay(run_render):
     assert '$var(next_hop) = $T_req($si);' in cfg
 
 
-def test_rtpproxy_control_socket_follows_the_relay_role(run_render):
-    files = render(run_render, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:22222")
+def test_rtpproxy_control_socket_follows_the_relay_role(render_files):
+    files = render(render_files, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:22222")
     assert modparam(files[("sip-b", "kamailio.cfg")], "rtpproxy", "rtpproxy_sock") == "udp:127.0.0.1:22222"

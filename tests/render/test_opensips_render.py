@@ -36,15 +36,10 @@ DISPATCHER_HEADER = (
 )
 
 
-def render(run_render, nodes=None, **cluster):
-    nodes = nodes or NODES
-    out, output = run_render("render_opensips.yml", dict(BASE, **cluster), nodes)
+def render(render_files, nodes=None, **cluster):
+    files, output = render_files("render_opensips.yml", dict(BASE, **cluster), nodes or NODES, KINDS)
     # The password goes into sipha-db.cfg only, and never into Ansible's output.
     assert "Xq7-render-test-secret" not in output
-    files = {}
-    for name in nodes:
-        for kind in KINDS:
-            files[(name, kind)] = (out / ("%s-%s" % (name, kind))).read_text()
     return files
 
 
@@ -117,9 +112,9 @@ def dispatcher_rows(table):
     return rows
 
 
-def test_lab_like_cluster(run_render):
+def test_lab_like_cluster(render_files):
     """IPv4 VIP, MariaDB, UDP and TCP, rtpengine, dispatcher: the defaults."""
-    files = render(run_render)
+    files = render(render_files)
     for name, own in NODES.items():
         cfg, db = files[(name, "opensips.cfg")], files[(name, "sipha-db.cfg")]
         own_ip = own.partition("/")[0]
@@ -175,9 +170,9 @@ def test_lab_like_cluster(run_render):
         assert "StartLimitBurst=3" in files[(name, "restart-first.conf")]
 
 
-def test_ipv6_vip_and_private_addresses(run_render):
+def test_ipv6_vip_and_private_addresses(render_files):
     nodes = {"sip-a": "2001:db8:1::11/64", "sip-b": "2001:db8:1::12/64"}
-    files = render(run_render, nodes=nodes, sipha_vip="2001:db8:10::100/64", sipha_db_host="2001:db8:1::21",
+    files = render(render_files, nodes=nodes, sipha_vip="2001:db8:10::100/64", sipha_db_host="2001:db8:1::21",
                    sipha_db_engine="postgresql", sipha_media_servers='[{address: "2001:db8:1::31"}]')
     cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-db.cfg")]
     assert_well_formed(cfg, db)
@@ -194,8 +189,8 @@ def test_ipv6_vip_and_private_addresses(run_render):
     assert [r[2] for r in rows] == ["sip:[2001:db8:1::31]:5060;transport=udp"]
 
 
-def test_tcp_and_tls(run_render):
-    files = render(run_render, opensips_protocols="[tcp, tls]", opensips_tls_certificate="/etc/ssl/sip.pem",
+def test_tcp_and_tls(render_files):
+    files = render(render_files, opensips_protocols="[tcp, tls]", opensips_tls_certificate="/etc/ssl/sip.pem",
                    opensips_tls_private_key="/etc/ssl/private/sip.key")
     cfg, db = files[("sip-b", "opensips.cfg")], files[("sip-b", "sipha-db.cfg")]
     assert_well_formed(cfg, db)
@@ -211,8 +206,8 @@ def test_tcp_and_tls(run_render):
     assert aliases == ["alias=10.0.0.11:5060", "alias=10.0.0.11:5061"]
 
 
-def test_postgresql_and_the_other_modes(run_render):
-    files = render(run_render, sipha_db_engine="postgresql", opensips_usrloc_db_mode="write_back",
+def test_postgresql_and_the_other_modes(render_files):
+    files = render(render_files, sipha_db_engine="postgresql", opensips_usrloc_db_mode="write_back",
                    opensips_dialog_db_mode="delayed", opensips_protocols="[udp]")
     cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-db.cfg")]
     assert_well_formed(cfg, db)
@@ -223,15 +218,15 @@ def test_postgresql_and_the_other_modes(run_render):
     assert not any(s.startswith("tcp:") for s in sockets(cfg))
 
 
-def test_write_through_and_shutdown_modes(run_render):
-    files = render(run_render, opensips_usrloc_db_mode="write_through", opensips_dialog_db_mode="shutdown")
+def test_write_through_and_shutdown_modes(render_files):
+    files = render(render_files, opensips_usrloc_db_mode="write_through", opensips_dialog_db_mode="shutdown")
     cfg = files[("sip-c", "opensips.cfg")]
     assert modparam([cfg], "usrloc", "working_mode_preset") == "single-instance-sql-write-through"
     assert modparam([cfg], "dialog", "db_mode") == "3"
 
 
-def test_rtpproxy_relay(run_render):
-    files = render(run_render, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:7799")
+def test_rtpproxy_relay(render_files):
+    files = render(render_files, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:7799")
     cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-db.cfg")]
     assert_well_formed(cfg, db)
     assert "rtpproxy" in loaded(cfg) and "rtpengine" not in loaded(cfg)
@@ -244,8 +239,8 @@ def test_rtpproxy_relay(run_render):
     assert "rtpengine_" not in cfg
 
 
-def test_no_dispatcher_and_no_media_relay(run_render):
-    files = render(run_render, opensips_dispatcher="false", sipha_media_relay="none", sipha_media_servers="[]")
+def test_no_dispatcher_and_no_media_relay(render_files):
+    files = render(render_files, opensips_dispatcher="false", sipha_media_relay="none", sipha_media_servers="[]")
     cfg, db = files[("sip-b", "opensips.cfg")], files[("sip-b", "sipha-db.cfg")]
     assert_well_formed(cfg, db)
     assert not {"dispatcher", "db_text", "rtpengine", "rtpproxy"} & set(loaded(cfg))
@@ -254,23 +249,23 @@ def test_no_dispatcher_and_no_media_relay(run_render):
     assert 'sl_send_reply(404, "Not Found");' in cfg
 
 
-def test_register_networks_and_advertised_address(run_render):
-    files = render(run_render, opensips_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
+def test_register_networks_and_advertised_address(render_files):
+    files = render(render_files, opensips_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
                    opensips_advertise_address="192.0.2.200")
     cfg = files[("sip-c", "opensips.cfg")]
     assert "if (!($(si{ip.matches,198.51.100.0/24}) == 1 || $(si{ip.matches,192.0.2.0/25}) == 1)) {" in cfg
     assert "udp:203.0.113.10:5060 as 192.0.2.200:5060" in sockets(cfg)
 
 
-def test_unknown_opensips_version_stops_the_run(run_render):
+def test_unknown_opensips_version_stops_the_run(render_files):
     with pytest.raises(AssertionError) as failed:
-        render(run_render, opensips_version='"3.3"')
+        render(render_files, opensips_version='"3.3"')
     message = str(failed.value)
     assert "opensips_version is 3.3" in message
     assert "3.4, 3.5, 3.6" in message
 
 
-def test_missing_repository_stops_the_run(run_render):
+def test_missing_repository_stops_the_run(render_files):
     with pytest.raises(AssertionError) as failed:
-        render(run_render, opensips_repository_uri='""')
+        render(render_files, opensips_repository_uri='""')
     assert "opensips_repository_uri is empty" in str(failed.value)
