@@ -65,7 +65,7 @@ unit:
 molecule:
 	@for scenario in $(MOLECULE_SCENARIOS); do \
 	  echo "==> molecule test -s $$scenario"; \
-	  molecule test -s $$scenario; \
+	  scripts/molecule-test.sh $$scenario; \
 	done
 
 build: venv
