@@ -134,11 +134,16 @@ def test_nothing_listening_is_no_answer():
 
 def test_summary_finds_each_outage_and_the_servers_in_turn():
     sent = dict((n, n * 0.05) for n in range(10))
-    answered = dict((n, (0, "node1" if n < 3 else "node2")) for n in (0, 1, 2, 6, 7, 8, 9))
+    answered = dict((n, (n * 0.05 + 0.01, "node1" if n < 3 else "node2")) for n in (0, 1, 2, 6, 7, 8, 9))
     summary = probe.summarise(sent, answered, 0.0)
     assert summary["outages"] == [{"from_s": 0.15, "seconds": 0.15, "probes": 3}]
     assert summary["longest_outage_s"] == 0.15
     assert summary["servers_in_turn"] == ["node1", "node2"]
+    # When each server first answered (the reply, not the probe, is timed).
+    assert summary["answers_in_turn"] == [
+        {"server": "node1", "first_answer_s": 0.01},
+        {"server": "node2", "first_answer_s": 0.31},
+    ]
 
 
 def test_summary_marks_an_outage_that_never_ended():
@@ -162,6 +167,7 @@ def test_series_measures_a_real_outage(responder):
     assert 0.3 <= summary["outages"][0]["seconds"] <= 0.6, summary
     assert summary["servers_in_turn"] == ["test-node1"]
     assert summary["sent"] >= 40
+    assert abs(summary["start_epoch"] - time.time()) < 5
 
 
 def test_sigterm_ends_a_series_with_its_summary(responder):
