@@ -11,7 +11,7 @@ export PY_COLORS ?= 0
 LAB_INVENTORY := inventories/lab
 MOLECULE_SCENARIOS ?= default heartbeat
 
-.PHONY: help setup venv lab lab-down lab-clean status test lint sanity unit molecule build
+.PHONY: help setup venv lab lab-down lab-clean status test lint sanity unit molecule bench build
 
 help:
 	@echo "make lab        build the Docker lab and run site.yml against it"
@@ -19,6 +19,7 @@ help:
 	@echo "make lab-down   remove the lab's containers and networks (keeps the package cache)"
 	@echo "make lab-clean  lab-down and remove the package cache volume too"
 	@echo "make status     what is where in the running lab"
+	@echo "make bench      failover and rollout benchmarks on the lab (about 90 minutes)"
 	@echo "make build      build the collection tarball"
 
 setup:
@@ -67,6 +68,12 @@ molecule:
 	  echo "==> molecule test -s $$scenario"; \
 	  scripts/molecule-test.sh $$scenario; \
 	done
+
+# Not part of `make test`: it rebuilds the lab and fails it about a hundred
+# times (benchmarks/README.md). BENCH_TRIALS, BENCH_PROFILES, BENCH_FAULTS
+# narrow it down.
+bench: setup
+	benchmarks/run.sh
 
 build: venv
 	ansible-galaxy collection build --force --output-path .cache/build

@@ -1,0 +1,384 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Failover trials against the running Docker lab, as a phone sees them.
+
+One trial: wait until the cluster is whole (one VIP holder, every standby
+ready), register every lab user through the VIP, start a steady call load
+to the media servers and an OPTIONS probe every 20 ms from the client, then
+fail the active node one way:
+
+  node-stopped   its container is killed (a power cut)
+  proxy-crashed  the proxy is killed each time systemd brings it back, until
+                 its restart budget is spent and the group has to move
+  link-down      its public NIC goes down
+
+The outage is the time from the fault (for proxy-crashed: the crash that
+spent the budget) to the first answer from the node that took over. After
+the load has ended, every registered user is called through the new active
+node: a user who cannot be reached lost their registration. Failed calls
+are compared with the calls that were in setup at the fault (INVITE sent,
+no 200 OK yet), the ones a node that dies may take with it. The failed
+node is then put back and the next trial waits until it is a ready standby.
+
+Timing happens here, on the host: the containers share its clock, so the
+wall-clock time of a fault and of the probe's answers can be compared.
+
+    python3 benchmarks/failover_bench.py --facts lab.json --profile keepalived-fast \
+        --fault node-stopped --trials 10 --out results/keepalived-fast.node-stopped.json
+"""
+
+import argparse
+import datetime
+import json
+import re
+import subprocess
+import sys
+import time
+
+FAULTS = ("node-stopped", "proxy-crashed", "link-down")
+RUNS = "/var/lib/sipha-lab/bench"  # on the client
+PROBE_PIDFILE = "/run/sipha-bench-probe.pid"
+LOAD_RATE = 20  # calls per second, the issue's steady load
+LOAD_HOLD_MS = 1000  # each call lasts a second, so calls are up across the fault
+PROBE_EVERY = 0.02
+RECV_TIMEOUT_MS = 20000
+
+
+class BenchError(Exception):
+    pass
+
+
+def log(message):
+    print("[%s] %s" % (time.strftime("%H:%M:%S"), message), flush=True)
+
+
+def docker_exec(container, script, timeout=120, check=True):
+    proc = subprocess.run(
+        ["docker", "exec", container, "bash", "-c", script],
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )
+    if check and proc.returncode != 0:
+        raise BenchError("%s: `%s` exited %d: %s" % (container, script, proc.returncode, proc.stderr.strip()[-500:]))
+    return proc
+
+
+def run_local(argv, timeout=600):
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        raise BenchError("`%s` exited %d:\n%s" % (" ".join(argv), proc.returncode, (proc.stdout + proc.stderr)[-3000:]))
+    return proc
+
+
+class Lab:
+    def __init__(self, facts, inventory, rejoin_playbook):
+        self.facts = facts
+        self.nodes = facts["nodes"]  # inventory name -> container
+        self.client = facts["client"]
+        self.vip = facts["vip"]
+        self.inventory = inventory
+        self.rejoin_playbook = rejoin_playbook
+        self.timers = self.read_timers()
+
+    def read_timers(self):
+        """The HA manager's timers as the nodes run them (not as some file says)."""
+        node = self.nodes[sorted(self.nodes)[0]]
+        if self.facts["ha_manager"] == "keepalived":
+            text = docker_exec(node, "cat /etc/keepalived/keepalived.conf").stdout
+            wanted = ("advert_int", "interval", "fall", "rise")
+        else:
+            text = docker_exec(node, "cat /etc/ha.d/ha.cf").stdout
+            wanted = ("keepalive", "warntime", "deadtime", "initdead")
+        timers = {}
+        for line in text.splitlines():
+            words = line.split()
+            if len(words) == 2 and words[0] in wanted and words[0] not in timers:
+                timers[words[0]] = words[1]
+        return timers
+
+    # --- state -------------------------------------------------------------
+    def running(self, node):
+        proc = subprocess.run(
+            ["docker", "inspect", "-f", "{{.State.Running}}", self.nodes[node]],
+            capture_output=True, text=True, check=False,
+        )
+        return proc.stdout.strip() == "true"
+
+    def holds_vip(self, node):
+        if not self.running(node):
+            return False
+        proc = docker_exec(self.nodes[node], "ip -o addr show dev %s" % self.facts["public_interface"], check=False)
+        return re.search(r"\sinet6? %s/" % re.escape(self.vip), proc.stdout) is not None
+
+    def holders(self):
+        return [node for node in self.nodes if self.holds_vip(node)]
+
+    def standby_ready(self, node, holder):
+        """The node runs its proxy and its HA manager and would take the group over."""
+        if not self.running(node):
+            return False
+        unit = self.facts["proxy_unit"]
+        manager = "keepalived" if self.facts["ha_manager"] == "keepalived" else "heartbeat"
+        proc = docker_exec(
+            self.nodes[node],
+            "systemctl is-system-running; systemctl is-active %s %s; %s status" % (
+                unit, manager, self.facts["failover_script"]),
+            check=False,
+        )
+        lines = proc.stdout.split()
+        if lines[:1] not in (["running"], ["degraded"]) or lines[1:3] != ["active", "active"]:
+            return False
+        if self.facts["ha_manager"] == "keepalived":
+            return "state=BACKUP" in proc.stdout
+        # heartbeat: the holder sees the peer's heartbeat again.
+        peer = docker_exec(self.nodes[node], "uname -n").stdout.strip()
+        status = docker_exec(self.nodes[holder], "cl_status nodestatus %s" % peer, check=False)
+        return status.stdout.strip() == "active"
+
+    def wait_whole(self, timeout=300):
+        """Wait until exactly one node holds the VIP and every other is a ready standby."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            holders = self.holders()
+            if len(holders) == 1 and all(
+                self.standby_ready(node, holders[0]) for node in self.nodes if node != holders[0]
+            ):
+                return holders[0]
+            time.sleep(1)
+        raise BenchError("the cluster was not whole again within %d s (VIP holders: %s)" % (timeout, self.holders()))
+
+    # --- the client ----------------------------------------------------------
+    def sipp(self, name, scenario, inf, count, rate, hold_ms=0, trace_msg=False, background=False):
+        run = "%s/%s" % (RUNS, name)
+        argv = [
+            "sipp", "%s:%d" % (self.vip, self.facts["sip_port"]),
+            "-sf", scenario, "-inf", inf, "-m", str(count), "-r", str(rate), "-d", str(hold_ms),
+            "-nostdin", "-trace_stat", "-stf", "stat.csv", "-fd", "1",
+            # A call whose INVITE died with a node gets no answer ever: it
+            # fails after this, like a phone giving up (SIPp's -timeout alone
+            # does not end a run with calls still waiting).
+            "-recv_timeout", str(RECV_TIMEOUT_MS),
+            "-timeout", "%ds" % int(count / rate + 60),
+        ]
+        if trace_msg:
+            argv += ["-trace_msg", "-message_file", "messages.log"]
+        script = "rm -rf %s && mkdir -p %s && cd %s && exec env TZ=UTC %s" % (run, run, run, " ".join(argv))
+        command = ["docker", "exec", self.client, "bash", "-c", script]
+        if background:
+            return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(command, capture_output=True, text=True, timeout=count / rate + 120, check=False)
+        return self.sipp_result(name)
+
+    def sipp_result(self, name):
+        stat = docker_exec(self.client, "cat %s/%s/stat.csv" % (RUNS, name)).stdout.strip().splitlines()
+        totals = dict(zip(stat[0].split(";"), stat[-1].split(";")))
+        return {"successful": int(totals["SuccessfulCall(C)"]), "failed": int(totals["FailedCall(C)"])}
+
+    def calls_in_setup_at(self, name, moment):
+        """Calls whose INVITE was sent before `moment` and whose 200 OK came after it, or never."""
+        text = docker_exec(self.client, "cat %s/%s/messages.log" % (RUNS, name), timeout=60).stdout
+        return calls_in_setup(text, moment)
+
+    def start_probe(self, seconds):
+        script = "echo $$ > %s && exec sipha-sip-ping %s %d --every %s --for %d --timeout 1" % (
+            PROBE_PIDFILE, self.vip, self.facts["sip_port"], PROBE_EVERY, seconds)
+        return subprocess.Popen(
+            ["docker", "exec", self.client, "bash", "-c", script], stdout=subprocess.PIPE, text=True
+        )
+
+    def stop_probe(self, probe):
+        docker_exec(self.client, 'kill -TERM "$(cat %s)"' % PROBE_PIDFILE, check=False)
+        out = probe.communicate(timeout=30)[0]
+        return json.loads(out)
+
+    # --- faults --------------------------------------------------------------
+    def fail(self, fault, node):
+        """Fail `node` one way; return the wall-clock time of the fault."""
+        container = self.nodes[node]
+        if fault == "node-stopped":
+            moment = time.time()
+            run_local(["docker", "kill", container])
+            return moment
+        if fault == "link-down":
+            moment = time.time()
+            docker_exec(container, "ip link set dev %s down" % self.facts["public_interface"])
+            return moment
+        if fault == "proxy-crashed":
+            # Kill the proxy each time systemd has it running again, until
+            # systemd gives up; the kill after which it did is the fault.
+            script = r"""
+                unit=%s
+                for kill in $(seq 12); do
+                  until systemctl --quiet is-active "$unit" || systemctl --quiet is-failed "$unit"; do sleep 0.05; done
+                  if systemctl --quiet is-failed "$unit"; then echo "failed $last"; exit 0; fi
+                  pid=$(systemctl show --property MainPID --value "$unit")
+                  last=$(date +%%s.%%N); kill -9 "$pid"
+                  sleep 0.2
+                done
+                echo "still restarting after 12 kills"; exit 1
+            """ % self.facts["proxy_unit"]
+            out = docker_exec(container, script, timeout=180).stdout.split()
+            return float(out[-1])
+        raise BenchError("unknown fault %s" % fault)
+
+    def repair(self, fault, node):
+        """Put the failed node back the way an operator would."""
+        container = self.nodes[node]
+        if fault == "link-down":
+            docker_exec(container, "ip link set dev %s up" % self.facts["public_interface"])
+        elif fault == "proxy-crashed":
+            unit = self.facts["proxy_unit"]
+            docker_exec(container, "systemctl reset-failed %s; systemctl start %s" % (unit, unit))
+        elif fault == "node-stopped":
+            # heartbeat's fence device powers the node back on itself.
+            deadline = time.time() + 60
+            while not self.running(node) and time.time() < deadline:
+                if self.facts["ha_manager"] != "heartbeat":
+                    run_local(["docker", "start", container])
+                time.sleep(1)
+            docker_exec(container, "systemctl is-system-running --wait", check=False, timeout=180)
+            # Docker hands a restarted container its own addresses back; the
+            # node role takes them away, as on any node that rejoins.
+            run_local(["ansible-playbook", "-i", self.inventory, self.rejoin_playbook, "--limit", node])
+
+
+def seconds(value):
+    """ha.cf writes times as "5" (seconds) or "500ms"."""
+    return float(value[:-2]) / 1000 if value.endswith("ms") else float(value)
+
+
+def calls_in_setup(message_log, moment):
+    """Count calls in setup at `moment` from a SIPp -trace_msg log.
+
+    Each entry starts with a dashed line carrying the wall-clock time (SIPp
+    runs with TZ=UTC), then "UDP message sent" or "received", then the
+    message. A call is in setup when its first INVITE was sent before the
+    moment and the 200 OK to it arrived after the moment, or never.
+    """
+    invite_sent = {}
+    answered = {}
+    for entry in message_log.split("-----------------------------------------------")[1:]:
+        head, dummy, message = entry.partition("\n\n")
+        stamp = re.search(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\s*$", head.splitlines()[0])
+        call_id = re.search(r"^(?:Call-ID|i):\s*(\S+)", message, re.M | re.I)
+        if not stamp or not call_id:
+            continue
+        when = datetime.datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S.%f")
+        when, call_id = when.replace(tzinfo=datetime.timezone.utc).timestamp(), call_id.group(1)
+        if "message sent" in head and message.startswith("INVITE "):
+            invite_sent.setdefault(call_id, when)
+        elif "message received" in head and message.startswith("SIP/2.0 200") and re.search(
+            r"^CSeq:\s*\d+\s+INVITE", message, re.M | re.I
+        ):
+            answered.setdefault(call_id, when)
+    return sum(
+        1 for call_id, sent in invite_sent.items() if sent <= moment and answered.get(call_id, float("inf")) > moment
+    )
+
+
+def outage_after(summary, moment, new_node):
+    """Seconds from `moment` to the first answer from `new_node` (None: never)."""
+    for turn in summary.get("answers_in_turn", []):
+        answered_at = summary["start_epoch"] + turn["first_answer_s"]
+        if turn["server"].endswith(new_node) and answered_at > moment:
+            return round(answered_at - moment, 3)
+    return None
+
+
+def trial(lab, fault, number):
+    users = lab.facts["phone_users"]
+    active = lab.wait_whole()
+    # Give the standby a few quiet seconds as a real one would have.
+    time.sleep(3)
+    registered = lab.sipp("register", "/etc/sipha-lab/register.xml", "/etc/sipha-lab/users.csv", users, 200)
+    if registered["successful"] != users:
+        raise BenchError("only %d of %d users registered before the fault" % (registered["successful"], users))
+
+    # The load covers 3 s before the fault and the fault's whole window.
+    window = 25 if fault == "proxy-crashed" else 15
+    if lab.facts["ha_manager"] == "heartbeat":
+        window += int(seconds(lab.timers["deadtime"]))
+    calls = LOAD_RATE * (3 + window)
+    load = lab.sipp("load", "/etc/sipha-lab/call-media.xml", "/etc/sipha-lab/media-numbers.csv",
+                    calls, LOAD_RATE, LOAD_HOLD_MS, trace_msg=True, background=True)
+    probe = lab.start_probe(3 + window + 30)
+    time.sleep(3)
+    moment = lab.fail(fault, active)
+    # Whatever happens from here, the node is put back: the next trial
+    # (or the operator) finds the lab whole.
+    try:
+        deadline = time.time() + window + 20
+        new_active = None
+        while time.time() < deadline:
+            holders = [node for node in lab.holders() if node != active]
+            if len(holders) == 1:
+                new_active = holders[0]
+                break
+            time.sleep(0.2)
+        time.sleep(2)  # let the probe see the new node answer for a while
+        summary = lab.stop_probe(probe)
+        try:
+            load.wait(timeout=calls / LOAD_RATE + RECV_TIMEOUT_MS / 1000 + 60)
+        except subprocess.TimeoutExpired:
+            docker_exec(lab.client, 'kill "$(cat %s/load/sipp.pid)"' % RUNS, check=False)
+            raise BenchError("the call load did not end")
+        load_result = lab.sipp_result("load")
+        in_setup = lab.calls_in_setup_at("load", moment)
+
+        reached = None
+        if new_active:
+            reached = lab.sipp("phones", "/etc/sipha-lab/call-phone.xml", "/etc/sipha-lab/users.csv", users, 100)
+        result = {
+            "trial": number,
+            "fault": fault,
+            "from": active,
+            "to": new_active,
+            "fault_epoch": round(moment, 3),
+            "outage_s": outage_after(summary, moment, new_active) if new_active else None,
+            "probe_longest_gap_s": summary["longest_outage_s"],
+            "probes_sent": summary["sent"],
+            "probes_answered": summary["answered"],
+            "registered": registered["successful"],
+            "registrations_lost": users - reached["successful"] if reached else users,
+            "calls": calls,
+            "calls_failed": load_result["failed"],
+            "calls_in_setup_at_fault": in_setup,
+        }
+        log("trial %d %s: %s -> %s, outage %s s, %d/%d calls failed (%d in setup), %d registrations lost" % (
+            number, fault, active, new_active, result["outage_s"], result["calls_failed"], calls, in_setup,
+            result["registrations_lost"]))
+    finally:
+        lab.repair(fault, active)
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--facts", required=True, help="lab facts JSON (lab_facts.yml)")
+    parser.add_argument("--profile", required=True)
+    parser.add_argument("--fault", required=True, choices=FAULTS)
+    parser.add_argument("--trials", type=int, default=10)
+    parser.add_argument("--inventory", default="inventories/lab")
+    parser.add_argument("--rejoin-playbook", default="benchmarks/rejoin.yml")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+
+    with open(args.facts) as handle:
+        facts = json.load(handle)
+    lab = Lab(facts, args.inventory, args.rejoin_playbook)
+    trials = []
+    for number in range(1, args.trials + 1):
+        trials.append(trial(lab, args.fault, number))
+        # Written after every trial: a run cut short keeps what it measured.
+        with open(args.out, "w") as handle:
+            json.dump({"profile": args.profile, "fault": args.fault, "lab": facts, "timers": lab.timers,
+                       "trials": trials}, handle, indent=1)
+    lab.wait_whole()
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print("benchmark failed: %s" % error, file=sys.stderr)
+        sys.exit(1)

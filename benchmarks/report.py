@@ -1,0 +1,224 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn benchmarks/results into the plot and the README table.
+
+    report.py --record-machine results/machine.json   (before a run)
+    report.py --results results --readme README.md    (after it)
+
+The table goes between the README's results markers; everything in it is
+computed from the JSON files, so the committed table always matches the
+committed results.
+"""
+
+import argparse
+import glob
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+
+import yaml
+
+from failover_bench import seconds
+
+FAULT_ORDER = ("node-stopped", "proxy-crashed", "link-down")
+BEGIN = "<!-- results:begin (written by benchmarks/report.py) -->"
+END = "<!-- results:end -->"
+
+
+def percentile(values, share):
+    """Nearest-rank percentile: the smallest value with `share` of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def target_s(profile, timers):
+    """The median outage a profile should reach (the issue's targets)."""
+    if "deadtime" in timers:
+        return seconds(timers["deadtime"]) + 1, "deadtime + 1 s"
+    with open(os.path.join(os.path.dirname(__file__), "profiles", profile + ".yml")) as handle:
+        settings = yaml.safe_load(handle)
+    return float(settings["bench_target_outage_s"]), "profile target"
+
+
+def summarise(run):
+    trials = run["trials"]
+    outages = [t["outage_s"] for t in trials if t["outage_s"] is not None]
+    target, basis = target_s(run["profile"], run.get("timers", {}))
+    failed = sum(t["calls_failed"] for t in trials)
+    in_setup = sum(t["calls_in_setup_at_fault"] for t in trials)
+    worst_excess = max((t["calls_failed"] - t["calls_in_setup_at_fault"] for t in trials), default=0)
+    row = {
+        "profile": run["profile"],
+        "fault": run["fault"],
+        "timers": run.get("timers", {}),
+        "trials": len(trials),
+        "moved": len(outages),
+        "median_s": round(statistics.median(outages), 3) if outages else None,
+        "p95_s": percentile(outages, 0.95) if outages else None,
+        "max_s": max(outages) if outages else None,
+        "target_median_s": target,
+        "target_basis": basis,
+        "registrations_lost": sum(t["registrations_lost"] for t in trials),
+        "registered_per_trial": min((t["registered"] for t in trials), default=0),
+        "calls": sum(t["calls"] for t in trials),
+        "calls_failed": failed,
+        "calls_in_setup_at_fault": in_setup,
+        # Per trial: failed calls may not exceed the calls in setup at the fault.
+        "calls_failed_beyond_setup": max(0, worst_excess),
+    }
+    row["meets_targets"] = bool(
+        outages
+        and len(outages) == len(trials)
+        and row["median_s"] <= target
+        and row["registrations_lost"] == 0
+        and row["calls_failed_beyond_setup"] == 0
+    )
+    return row
+
+
+def load_runs(results):
+    runs = []
+    for path in sorted(glob.glob(os.path.join(results, "*.*.json"))):
+        if path.endswith((".rollout.json", "summary.json", "machine.json")):
+            continue
+        with open(path) as handle:
+            runs.append(json.load(handle))
+    profiles = []
+    for run in runs:
+        if run["profile"] not in profiles:
+            profiles.append(run["profile"])
+    runs.sort(key=lambda run: (profiles.index(run["profile"]), FAULT_ORDER.index(run["fault"])))
+    return runs
+
+
+def load_rollouts(results):
+    rollouts = []
+    for path in sorted(glob.glob(os.path.join(results, "*.rollout.json"))):
+        with open(path) as handle:
+            rollouts.append(json.load(handle))
+    return rollouts
+
+
+def plot(runs, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = ["%s\n%s" % (run["profile"], run["fault"]) for run in runs]
+    data = [[t["outage_s"] for t in run["trials"] if t["outage_s"] is not None] for run in runs]
+    figure, axes = plt.subplots(figsize=(max(8, 1.3 * len(runs)), 5))
+    axes.boxplot(data, whis=(0, 100))
+    for index, values in enumerate(data, start=1):
+        axes.scatter([index] * len(values), values, s=12, alpha=0.6, color="tab:blue")
+    axes.set_xticks(range(1, len(labels) + 1), labels, rotation=35, ha="right", fontsize=8)
+    axes.set_ylabel("outage seen by the client (s)")
+    axes.set_title("Failover outage per profile and fault (OPTIONS every 20 ms; whiskers: min-max)")
+    axes.set_ylim(bottom=0)
+    axes.grid(axis="y", alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def fmt(value):
+    return "-" if value is None else ("%.2f" % value)
+
+
+def table(rows, rollouts, machine):
+    lines = [
+        "Measured on %s (%s CPUs, %s, kernel %s, Docker %s), %s." % (
+            machine.get("cpu", "?"), machine.get("cpus", "?"), machine.get("os", "?"),
+            machine.get("kernel", "?"), machine.get("docker", "?"), machine.get("date", "?")),
+        "",
+        "| profile | fault | trials | median s | p95 s | max s | target (median) | registrations lost "
+        "| failed calls / in setup at the fault | targets met |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append("| %s | %s | %d | %s | %s | %s | <= %.1f s (%s) | %d of %d per trial | %d / %d | %s |" % (
+            row["profile"], row["fault"], row["trials"], fmt(row["median_s"]), fmt(row["p95_s"]),
+            fmt(row["max_s"]), row["target_median_s"], row["target_basis"], row["registrations_lost"],
+            row["registered_per_trial"], row["calls_failed"], row["calls_in_setup_at_fault"],
+            "yes" if row["meets_targets"] else "**no**"))
+    if rollouts:
+        lines += [
+            "",
+            "| rollout | first site.yml on a fresh lab | tasks changed | re-run | tasks changed |",
+            "|---|---|---|---|---|",
+        ]
+        for rollout in rollouts:
+            lines.append("| %s | %d s | %d | %d s | %d |" % (
+                rollout["profile"], rollout["first_run_s"], rollout["first_run_changed"],
+                rollout["rerun_s"], rollout["rerun_changed"]))
+    return "\n".join(lines)
+
+
+def write_readme(path, text):
+    with open(path) as handle:
+        readme = handle.read()
+    if BEGIN not in readme or END not in readme:
+        raise SystemExit("%s has no results markers (%s ... %s)" % (path, BEGIN, END))
+    head, rest = readme.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    with open(path, "w") as handle:
+        handle.write(head + BEGIN + "\n" + text + "\n" + END + tail)
+
+
+def command_output(argv):
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def record_machine(path):
+    cpu = "?"
+    with open("/proc/cpuinfo") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    machine = {
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "os": platform.freedesktop_os_release().get("PRETTY_NAME", "?"),
+        "kernel": platform.release(),
+        "docker": command_output(["docker", "version", "--format", "{{.Server.Version}}"]),
+        "date": command_output(["date", "-u", "+%Y-%m-%d"]),
+    }
+    with open(path, "w") as handle:
+        json.dump(machine, handle, indent=1)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record-machine", metavar="FILE")
+    parser.add_argument("--results", default="benchmarks/results")
+    parser.add_argument("--readme", default="benchmarks/README.md")
+    args = parser.parse_args(argv)
+    if args.record_machine:
+        record_machine(args.record_machine)
+        return 0
+
+    runs = load_runs(args.results)
+    if not runs:
+        raise SystemExit("no results in %s: run make bench first" % args.results)
+    rows = [summarise(run) for run in runs]
+    machine_file = os.path.join(args.results, "machine.json")
+    machine = {}
+    if os.path.exists(machine_file):
+        with open(machine_file) as handle:
+            machine = json.load(handle)
+    with open(os.path.join(args.results, "summary.json"), "w") as handle:
+        json.dump({"machine": machine, "rows": rows, "rollouts": load_rollouts(args.results)}, handle, indent=1)
+    plot(runs, os.path.join(args.results, "outage.png"))
+    write_readme(args.readme, table(rows, load_rollouts(args.results), machine))
+    print(table(rows, load_rollouts(args.results), machine))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# make bench: measure failover and rollout on the Docker lab, then write
+# benchmarks/results (JSON per profile and fault, the plot) and the table in
+# benchmarks/README.md. Not part of `make test`.
+#
+# For each HA manager the lab is built fresh and site.yml is timed on it
+# twice (the first rollout, then a re-run that must change nothing). Each
+# profile of that manager is then rolled out on the same lab and failed
+# BENCH_TRIALS times per fault.
+#
+#   BENCH_PROFILES  profiles to run (benchmarks/profiles/<name>.yml)
+#   BENCH_FAULTS    node-stopped proxy-crashed link-down
+#   BENCH_TRIALS    trials per profile and fault (default 10)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+profiles=${BENCH_PROFILES:-keepalived-advert-1s keepalived-fast heartbeat}
+faults=${BENCH_FAULTS:-node-stopped proxy-crashed link-down}
+trials=${BENCH_TRIALS:-10}
+results=benchmarks/results
+work=.cache/bench
+inventory=inventories/lab
+mkdir -p "$results" "$work"
+
+step "Installing what the report needs (benchmarks/requirements.txt)"
+.venv/bin/pip install --disable-pip-version-check --quiet -r benchmarks/requirements.txt
+.venv/bin/python benchmarks/report.py --record-machine "$results/machine.json"
+
+# ansible-playbook with the lab inventory, the benchmark's lab settings and a
+# profile; prints its output to a log and returns its exit status.
+playbook() { # LOG PROFILE PLAYBOOK [ARGS...]
+  local log=$1 profile=$2 playbook=$3
+  shift 3
+  ansible-playbook -i "$inventory" -e @benchmarks/lab.yml -e @"benchmarks/profiles/$profile.yml" "$playbook" "$@" >"$log" 2>&1
+}
+
+# The sum of changed= over the PLAY RECAP of a log.
+changed_in() {
+  awk '/^PLAY RECAP/ { recap = 1; total = 0; next } recap && /changed=/ { sub(/.*changed=/, ""); total += $1 } END { print total + 0 }' "$1"
+}
+
+manager_of() { awk '$1 == "sipha_ha_manager:" { print $2 }' "benchmarks/profiles/$1.yml"; }
+
+built_for=""
+for profile in $profiles; do
+  [ -f "benchmarks/profiles/$profile.yml" ] || die "no profile benchmarks/profiles/$profile.yml"
+  manager=$(manager_of "$profile")
+  if [ "$manager" != "$built_for" ]; then
+    step "Building a fresh lab for $manager"
+    playbook "$work/lab_down.log" "$profile" playbooks/lab_down.yml || die "lab_down failed: $work/lab_down.log"
+    playbook "$work/lab_up.log" "$profile" playbooks/lab_up.yml || die "lab_up failed: $work/lab_up.log"
+
+    step "Rollout cost: site.yml on the fresh lab, then again ($profile)"
+    start=$SECONDS
+    playbook "$work/$profile.site-first.log" "$profile" site.yml || die "site.yml failed: $work/$profile.site-first.log"
+    first_s=$((SECONDS - start))
+    start=$SECONDS
+    playbook "$work/$profile.site-rerun.log" "$profile" site.yml || die "site.yml re-run failed: $work/$profile.site-rerun.log"
+    rerun_s=$((SECONDS - start))
+    printf '{"profile": "%s", "ha_manager": "%s", "first_run_s": %d, "first_run_changed": %d, "rerun_s": %d, "rerun_changed": %d}\n' \
+      "$profile" "$manager" "$first_s" "$(changed_in "$work/$profile.site-first.log")" \
+      "$rerun_s" "$(changed_in "$work/$profile.site-rerun.log")" >"$results/$profile.rollout.json"
+    cat "$results/$profile.rollout.json"
+    built_for=$manager
+  else
+    step "Rolling $profile out on the running lab"
+    playbook "$work/$profile.site.log" "$profile" site.yml || die "site.yml failed: $work/$profile.site.log"
+  fi
+
+  playbook "$work/lab_facts.log" "$profile" benchmarks/lab_facts.yml -e bench_facts_file="$PWD/$work/lab.json" ||
+    die "lab_facts.yml failed: $work/lab_facts.log"
+  # The client probes with the failover role's own probe, as the nodes do.
+  client=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["client"])' "$work/lab.json")
+  docker cp roles/failover/files/sipha-sip-ping "$client:/usr/local/bin/sipha-sip-ping"
+
+  for fault in $faults; do
+    step "$profile: $trials trials of $fault"
+    python3 benchmarks/failover_bench.py --facts "$work/lab.json" --profile "$profile" --fault "$fault" \
+      --trials "$trials" --out "$results/$profile.$fault.json"
+  done
+done
+
+step "Removing the lab"
+playbook "$work/lab_down.log" "$(echo "$profiles" | awk '{ print $1 }')" playbooks/lab_down.yml || true
+
+step "Writing the plot and the README table"
+.venv/bin/python benchmarks/report.py --results "$results" --readme benchmarks/README.md

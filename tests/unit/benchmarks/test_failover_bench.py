@@ -1,0 +1,100 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The benchmark's arithmetic: what counts as in setup, the outage, the table."""
+
+import datetime
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "benchmarks"))
+
+import failover_bench as bench  # noqa: E402
+import report  # noqa: E402
+
+DASHES = "-----------------------------------------------"
+T0 = datetime.datetime(2026, 11, 26, 6, 40, 0, tzinfo=datetime.timezone.utc).timestamp()
+
+
+def entry(offset, direction, message):
+    stamp = datetime.datetime.fromtimestamp(T0 + offset, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    head = "UDP message sent (100 bytes):" if direction == "sent" else "UDP message received [100] bytes :"
+    return "%s %s\n%s\n\n%s\n\n" % (DASHES, stamp, head, message)
+
+
+def invite(call_id):
+    return "INVITE sip:9000@10.0.0.1 SIP/2.0\nCall-ID: %s\nCSeq: 1 INVITE\n" % call_id
+
+
+def ok(call_id, method="INVITE"):
+    return "SIP/2.0 200 OK\nCall-ID: %s\nCSeq: 1 %s\n" % (call_id, method)
+
+
+def test_calls_in_setup_are_those_sent_before_and_answered_after_the_fault():
+    log = "".join([
+        entry(0.0, "sent", invite("done")),  # answered before the fault
+        entry(0.1, "received", ok("done")),
+        entry(0.5, "sent", invite("caught")),  # answered only after it
+        entry(0.9, "sent", invite("caught")),  # a retransmission does not count twice
+        entry(3.0, "received", ok("caught")),
+        entry(0.8, "sent", invite("lost")),  # never answered
+        entry(1.5, "sent", invite("later")),  # sent after the fault
+        entry(1.6, "received", ok("later")),
+        "%s\nUnexpected UDP message received:\n\nSIP/2.0 408 Request Timeout\nCall-ID: x\n\n" % DASHES,
+    ])
+    assert bench.calls_in_setup(log, T0 + 1.0) == 2
+
+
+def test_a_200_to_a_bye_does_not_end_the_setup():
+    log = entry(0.0, "sent", invite("a")) + entry(2.0, "received", ok("a", "BYE"))
+    assert bench.calls_in_setup(log, T0 + 1.0) == 1
+
+
+def test_outage_is_counted_to_the_new_nodes_first_answer_after_the_fault():
+    summary = {
+        "start_epoch": 100.0,
+        "answers_in_turn": [
+            {"server": "Kamailio node1", "first_answer_s": 0.01},
+            {"server": "Kamailio node2", "first_answer_s": 5.5},
+        ],
+    }
+    assert bench.outage_after(summary, 102.5, "node2") == 3.0
+    assert bench.outage_after(summary, 102.5, "node3") is None
+
+
+@pytest.mark.parametrize("value, expected", [("5", 5.0), ("500ms", 0.5), ("2.5", 2.5)])
+def test_ha_cf_times(value, expected):
+    assert bench.seconds(value) == expected
+
+
+def test_nearest_rank_percentile():
+    values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]
+    assert report.percentile(values, 0.95) == 10.0
+    assert report.percentile(values, 0.5) == 5.0
+
+
+def run(outages, failed=0, in_setup=0, lost=0):
+    trials = [
+        {"outage_s": o, "registrations_lost": lost, "registered": 500, "calls": 360,
+         "calls_failed": failed, "calls_in_setup_at_fault": in_setup}
+        for o in outages
+    ]
+    return {"profile": "keepalived-fast", "fault": "node-stopped", "timers": {}, "trials": trials}
+
+
+def test_summary_meets_the_targets_only_when_every_trial_does():
+    assert report.summarise(run([0.6, 0.7, 0.8]))["meets_targets"]
+    assert not report.summarise(run([1.6, 1.7, 1.8]))["meets_targets"]  # median over 1.0 s
+    assert not report.summarise(run([0.6, None, 0.8]))["meets_targets"]  # one trial never moved
+    assert not report.summarise(run([0.6, 0.7], lost=1))["meets_targets"]
+    assert not report.summarise(run([0.6, 0.7], failed=3, in_setup=2))["meets_targets"]
+    assert report.summarise(run([0.6, 0.7], failed=2, in_setup=2))["meets_targets"]
+
+
+def test_heartbeat_target_is_its_deadtime_plus_a_second():
+    heartbeat = run([5.5])
+    heartbeat["timers"] = {"deadtime": "5"}
+    row = report.summarise(heartbeat)
+    assert row["target_median_s"] == 6.0
+    assert row["meets_targets"]
