@@ -173,11 +173,6 @@ class Lab:
         totals = dict(zip(stat[0].split(";"), stat[-1].split(";")))
         return {"successful": int(totals["SuccessfulCall(C)"]), "failed": int(totals["FailedCall(C)"])}
 
-    def calls_in_setup_at(self, name, moment):
-        """Calls whose INVITE was sent before `moment` and whose 200 OK came after it, or never."""
-        text = docker_exec(self.client, "cat %s/%s/messages.log" % (RUNS, name), timeout=60).stdout
-        return calls_in_setup(text, moment)
-
     def start_probe(self, seconds):
         script = "echo $$ > %s && exec sipha-sip-ping %s %d --every %s --for %d --timeout 1" % (
             PROBE_PIDFILE, self.vip, self.facts["sip_port"], PROBE_EVERY, seconds)
@@ -244,6 +239,34 @@ class Lab:
 def seconds(value):
     """ha.cf writes times as "5" (seconds) or "500ms"."""
     return float(value[:-2]) / 1000 if value.endswith("ms") else float(value)
+
+
+def failed_call_timelines(message_log, moment, limit=5):
+    """What happened to calls whose INVITE or BYE never got its 200 OK.
+
+    One line per message, timed from the fault: enough to tell a call lost
+    in setup from one whose ACK or BYE went astray. At most `limit` calls.
+    """
+    timelines = {}
+    done = {}
+    for entry in message_log.split("-----------------------------------------------")[1:]:
+        head, dummy, message = entry.partition("\n\n")
+        stamp = re.search(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\s*$", head.splitlines()[0])
+        call_id = re.search(r"^(?:Call-ID|i):\s*(\S+)", message, re.M | re.I)
+        cseq = re.search(r"^CSeq:\s*\d+\s+(\w+)", message, re.M | re.I)
+        if not stamp or not call_id:
+            continue
+        when = datetime.datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S.%f")
+        when = when.replace(tzinfo=datetime.timezone.utc).timestamp()
+        first_line = message.splitlines()[0] if message else ""
+        method = cseq.group(1) if cseq else "?"
+        timelines.setdefault(call_id.group(1), []).append(
+            "%+.3f %s %s (%s)" % (when - moment, "sent" if "message sent" in head else "received",
+                                  " ".join(first_line.split()[:2]), method))
+        if first_line.startswith("SIP/2.0 200") and method == "BYE":
+            done[call_id.group(1)] = True
+    failed = [call_id for call_id in timelines if call_id not in done]
+    return {call_id: timelines[call_id] for call_id in failed[:limit]}
 
 
 def calls_in_setup(message_log, moment):
@@ -322,7 +345,8 @@ def trial(lab, fault, number):
             docker_exec(lab.client, 'kill "$(cat %s/load/sipp.pid)"' % RUNS, check=False)
             raise BenchError("the call load did not end")
         load_result = lab.sipp_result("load")
-        in_setup = lab.calls_in_setup_at("load", moment)
+        messages = docker_exec(lab.client, "cat %s/load/messages.log" % RUNS, timeout=60).stdout
+        in_setup = calls_in_setup(messages, moment)
 
         reached = None
         if new_active:
@@ -342,6 +366,7 @@ def trial(lab, fault, number):
             "calls": calls,
             "calls_failed": load_result["failed"],
             "calls_in_setup_at_fault": in_setup,
+            "failed_calls": failed_call_timelines(messages, moment) if load_result["failed"] else {},
         }
         log("trial %d %s: %s -> %s, outage %s s, %d/%d calls failed (%d in setup), %d registrations lost" % (
             number, fault, active, new_active, result["outage_s"], result["calls_failed"], calls, in_setup,

@@ -98,3 +98,19 @@ def test_heartbeat_target_is_its_deadtime_plus_a_second():
     row = report.summarise(heartbeat)
     assert row["target_median_s"] == 6.0
     assert row["meets_targets"]
+
+
+def test_failed_call_timelines_show_calls_whose_bye_got_no_200():
+    bye = "BYE sip:9000@10.0.0.2 SIP/2.0\nCall-ID: %s\nCSeq: 2 BYE\n"
+    log = "".join([
+        entry(0.0, "sent", invite("good")),
+        entry(0.1, "received", ok("good")),
+        entry(0.2, "sent", bye % "good"),
+        entry(0.3, "received", ok("good", "BYE")),
+        entry(0.5, "sent", invite("bad")),
+        entry(0.6, "received", ok("bad")),
+        entry(1.2, "sent", bye % "bad"),
+    ])
+    timelines = bench.failed_call_timelines(log, T0 + 1.0)
+    assert list(timelines) == ["bad"]
+    assert timelines["bad"][-1] == "+0.200 sent BYE sip:9000@10.0.0.2 (BYE)"
