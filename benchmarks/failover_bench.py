@@ -241,6 +241,26 @@ def seconds(value):
     return float(value[:-2]) / 1000 if value.endswith("ms") else float(value)
 
 
+def trace_messages(message_log):
+    """The messages of a SIPp -trace_msg log: (time, sent, Call-ID, CSeq method, message).
+
+    Each entry starts with a dashed line carrying the wall-clock time (SIPp
+    runs with TZ=UTC), then "UDP message sent" or "received", then the
+    message. Entries without a time or a Call-ID (SIPp's "Unexpected
+    message" notes) are left out.
+    """
+    for entry in message_log.split("-----------------------------------------------")[1:]:
+        head, dummy, message = entry.partition("\n\n")
+        stamp = re.search(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\s*$", head.splitlines()[0])
+        call_id = re.search(r"^(?:Call-ID|i):\s*(\S+)", message, re.M | re.I)
+        if not stamp or not call_id:
+            continue
+        cseq = re.search(r"^CSeq:\s*\d+\s+(\w+)", message, re.M | re.I)
+        when = datetime.datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S.%f")
+        yield (when.replace(tzinfo=datetime.timezone.utc).timestamp(), "message sent" in head,
+               call_id.group(1), cseq.group(1) if cseq else "?", message)
+
+
 def failed_call_timelines(message_log, moment, limit=5):
     """What happened to calls whose INVITE or BYE never got its 200 OK.
 
@@ -249,22 +269,13 @@ def failed_call_timelines(message_log, moment, limit=5):
     """
     timelines = {}
     done = {}
-    for entry in message_log.split("-----------------------------------------------")[1:]:
-        head, dummy, message = entry.partition("\n\n")
-        stamp = re.search(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\s*$", head.splitlines()[0])
-        call_id = re.search(r"^(?:Call-ID|i):\s*(\S+)", message, re.M | re.I)
-        cseq = re.search(r"^CSeq:\s*\d+\s+(\w+)", message, re.M | re.I)
-        if not stamp or not call_id:
-            continue
-        when = datetime.datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S.%f")
-        when = when.replace(tzinfo=datetime.timezone.utc).timestamp()
+    for when, sent, call_id, method, message in trace_messages(message_log):
         first_line = message.splitlines()[0] if message else ""
-        method = cseq.group(1) if cseq else "?"
-        timelines.setdefault(call_id.group(1), []).append(
-            "%+.3f %s %s (%s)" % (when - moment, "sent" if "message sent" in head else "received",
+        timelines.setdefault(call_id, []).append(
+            "%+.3f %s %s (%s)" % (when - moment, "sent" if sent else "received",
                                   " ".join(first_line.split()[:2]), method))
         if first_line.startswith("SIP/2.0 200") and method == "BYE":
-            done[call_id.group(1)] = True
+            done[call_id] = True
     failed = [call_id for call_id in timelines if call_id not in done]
     return {call_id: timelines[call_id] for call_id in failed[:limit]}
 
@@ -272,26 +283,15 @@ def failed_call_timelines(message_log, moment, limit=5):
 def calls_in_setup(message_log, moment):
     """Count calls in setup at `moment` from a SIPp -trace_msg log.
 
-    Each entry starts with a dashed line carrying the wall-clock time (SIPp
-    runs with TZ=UTC), then "UDP message sent" or "received", then the
-    message. A call is in setup when its first INVITE was sent before the
-    moment and the 200 OK to it arrived after the moment, or never.
+    A call is in setup when its first INVITE was sent before the moment and
+    the 200 OK to it arrived after the moment, or never.
     """
     invite_sent = {}
     answered = {}
-    for entry in message_log.split("-----------------------------------------------")[1:]:
-        head, dummy, message = entry.partition("\n\n")
-        stamp = re.search(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\s*$", head.splitlines()[0])
-        call_id = re.search(r"^(?:Call-ID|i):\s*(\S+)", message, re.M | re.I)
-        if not stamp or not call_id:
-            continue
-        when = datetime.datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S.%f")
-        when, call_id = when.replace(tzinfo=datetime.timezone.utc).timestamp(), call_id.group(1)
-        if "message sent" in head and message.startswith("INVITE "):
+    for when, sent, call_id, method, message in trace_messages(message_log):
+        if sent and message.startswith("INVITE "):
             invite_sent.setdefault(call_id, when)
-        elif "message received" in head and message.startswith("SIP/2.0 200") and re.search(
-            r"^CSeq:\s*\d+\s+INVITE", message, re.M | re.I
-        ):
+        elif not sent and message.startswith("SIP/2.0 200") and method == "INVITE":
             answered.setdefault(call_id, when)
     return sum(
         1 for call_id, sent in invite_sent.items() if sent <= moment and answered.get(call_id, float("inf")) > moment
