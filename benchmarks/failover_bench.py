@@ -16,12 +16,14 @@ The outage is the time from the fault (for proxy-crashed: the crash that
 spent the budget) to the first answer from the node that took over. After
 the load has ended, every registered user is called through the new active
 node: a user who cannot be reached lost their registration. Failed calls
-are compared with the calls that were in setup at the fault (INVITE sent,
-no 200 OK yet), the ones a node that dies may take with it. The failed
-node is then put back and the next trial waits until it is a ready standby.
+are compared with the calls that were in a transaction at the fault: in
+setup (INVITE sent, no 200 OK yet) or hanging up (BYE sent, no 200 OK yet),
+the ones a node that dies may take with it. The failed node is then put
+back and the next trial waits until it is a ready standby.
 
-Timing happens here, on the host: the containers share its clock, so the
-wall-clock time of a fault and of the probe's answers can be compared.
+The containers share the host's clock, so the wall-clock time of a fault
+(taken inside the node where it can be, around `docker kill` where it
+cannot) and of the probe's answers can be compared.
 
     python3 benchmarks/failover_bench.py --facts lab.json --profile keepalived-fast \
         --fault node-stopped --trials 10 --out results/keepalived-fast.node-stopped.json
@@ -153,6 +155,10 @@ class Lab:
             "sipp", "%s:%d" % (self.vip, self.facts["sip_port"]),
             "-sf", scenario, "-inf", inf, "-m", str(count), "-r", str(rate), "-d", str(hold_ms),
             "-nostdin", "-trace_stat", "-stf", "stat.csv", "-fd", "1",
+            # Over UDP a 180 may overtake the 200 OK; a phone ignores the
+            # late 180, while SIPp's default aborts the call and counts it
+            # failed.
+            "-default_behaviors", "all,-abortunexp",
             # A call whose INVITE died with a node gets no answer ever: it
             # fails after this, like a phone giving up (SIPp's -timeout alone
             # does not end a run with calls still waiting).
@@ -187,16 +193,26 @@ class Lab:
 
     # --- faults --------------------------------------------------------------
     def fail(self, fault, node):
-        """Fail `node` one way; return the wall-clock time of the fault."""
+        """Fail `node` one way; return the fault's window (earliest, latest).
+
+        The outage is timed from the earliest moment, so it is never short;
+        a call counts as in a transaction at the fault when it was in one at
+        any moment of the window.
+        """
         container = self.nodes[node]
         if fault == "node-stopped":
-            moment = time.time()
+            # The node dies somewhere inside `docker kill` (it cannot be
+            # timed from inside: init ignores a SIGKILL from its own
+            # namespace), so the window is the command's run.
+            before = time.time()
             run_local(["docker", "kill", container])
-            return moment
+            return before, time.time()
         if fault == "link-down":
-            moment = time.time()
-            docker_exec(container, "ip link set dev %s down" % self.facts["public_interface"])
-            return moment
+            # Timed inside the node, just before the link goes: docker exec
+            # itself takes 50-100 ms, and calls reached the node meanwhile.
+            out = docker_exec(container, "date +%%s.%%N; ip link set dev %s down" % self.facts["public_interface"])
+            moment = float(out.stdout.split()[0])
+            return moment, moment
         if fault == "proxy-crashed":
             # Kill the proxy each time systemd has it running again, until
             # systemd gives up; the kill after which it did is the fault.
@@ -212,7 +228,7 @@ class Lab:
                 echo "still restarting after 12 kills"; exit 1
             """ % self.facts["proxy_unit"]
             out = docker_exec(container, script, timeout=180).stdout.split()
-            return float(out[-1])
+            return float(out[-1]), float(out[-1])
         raise BenchError("unknown fault %s" % fault)
 
     def repair(self, fault, node):
@@ -280,21 +296,23 @@ def failed_call_timelines(message_log, moment, limit=5):
     return {call_id: timelines[call_id] for call_id in failed[:limit]}
 
 
-def calls_in_setup(message_log, moment):
-    """Count calls in setup at `moment` from a SIPp -trace_msg log.
+def calls_in_transaction(message_log, start, end, method="INVITE"):
+    """Count calls with a `method` transaction open during the fault [start, end].
 
-    A call is in setup when its first INVITE was sent before the moment and
-    the 200 OK to it arrived after the moment, or never.
+    The transaction is open from its request's first sending to the 200 OK
+    to it. INVITE gives the calls in setup at the fault; BYE the calls that
+    were hanging up, whose BYE (or its 200 OK) the failed node may have
+    taken with it.
     """
-    invite_sent = {}
+    sent_at = {}
     answered = {}
-    for when, sent, call_id, method, message in trace_messages(message_log):
-        if sent and message.startswith("INVITE "):
-            invite_sent.setdefault(call_id, when)
-        elif not sent and message.startswith("SIP/2.0 200") and method == "INVITE":
+    for when, sent, call_id, cseq_method, message in trace_messages(message_log):
+        if sent and message.startswith(method + " "):
+            sent_at.setdefault(call_id, when)
+        elif not sent and message.startswith("SIP/2.0 200") and cseq_method == method:
             answered.setdefault(call_id, when)
     return sum(
-        1 for call_id, sent in invite_sent.items() if sent <= moment and answered.get(call_id, float("inf")) > moment
+        1 for call_id, first in sent_at.items() if first <= end and answered.get(call_id, float("inf")) > start
     )
 
 
@@ -325,7 +343,7 @@ def trial(lab, fault, number):
                     calls, LOAD_RATE, LOAD_HOLD_MS, trace_msg=True, background=True)
     probe = lab.start_probe(3 + window + 30)
     time.sleep(3)
-    moment = lab.fail(fault, active)
+    start, end = lab.fail(fault, active)
     # Whatever happens from here, the node is put back: the next trial
     # (or the operator) finds the lab whole.
     try:
@@ -346,7 +364,8 @@ def trial(lab, fault, number):
             raise BenchError("the call load did not end")
         load_result = lab.sipp_result("load")
         messages = docker_exec(lab.client, "cat %s/load/messages.log" % RUNS, timeout=60).stdout
-        in_setup = calls_in_setup(messages, moment)
+        in_setup = calls_in_transaction(messages, start, end, "INVITE")
+        hanging_up = calls_in_transaction(messages, start, end, "BYE")
 
         reached = None
         if new_active:
@@ -356,8 +375,9 @@ def trial(lab, fault, number):
             "fault": fault,
             "from": active,
             "to": new_active,
-            "fault_epoch": round(moment, 3),
-            "outage_s": outage_after(summary, moment, new_active) if new_active else None,
+            "fault_epoch": round(start, 3),
+            "fault_window_s": round(end - start, 3),
+            "outage_s": outage_after(summary, start, new_active) if new_active else None,
             "probe_longest_gap_s": summary["longest_outage_s"],
             "probes_sent": summary["sent"],
             "probes_answered": summary["answered"],
@@ -366,11 +386,12 @@ def trial(lab, fault, number):
             "calls": calls,
             "calls_failed": load_result["failed"],
             "calls_in_setup_at_fault": in_setup,
-            "failed_calls": failed_call_timelines(messages, moment) if load_result["failed"] else {},
+            "calls_hanging_up_at_fault": hanging_up,
+            "failed_calls": failed_call_timelines(messages, start) if load_result["failed"] else {},
         }
-        log("trial %d %s: %s -> %s, outage %s s, %d/%d calls failed (%d in setup), %d registrations lost" % (
-            number, fault, active, new_active, result["outage_s"], result["calls_failed"], calls, in_setup,
-            result["registrations_lost"]))
+        log("trial %d %s: %s -> %s, outage %s s, %d/%d calls failed (%d in setup, %d hanging up), "
+            "%d registrations lost" % (number, fault, active, new_active, result["outage_s"], result["calls_failed"],
+                                       calls, in_setup, hanging_up, result["registrations_lost"]))
     finally:
         lab.repair(fault, active)
     return result

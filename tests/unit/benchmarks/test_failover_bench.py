@@ -43,12 +43,32 @@ def test_calls_in_setup_are_those_sent_before_and_answered_after_the_fault():
         entry(1.6, "received", ok("later")),
         "%s\nUnexpected UDP message received:\n\nSIP/2.0 408 Request Timeout\nCall-ID: x\n\n" % DASHES,
     ])
-    assert bench.calls_in_setup(log, T0 + 1.0) == 2
+    assert bench.calls_in_transaction(log, T0 + 1.0, T0 + 1.0) == 2
+    # A fault that lasts (docker kill) also catches the INVITE sent inside it.
+    assert bench.calls_in_transaction(log, T0 + 1.0, T0 + 1.55) == 3
 
 
 def test_a_200_to_a_bye_does_not_end_the_setup():
     log = entry(0.0, "sent", invite("a")) + entry(2.0, "received", ok("a", "BYE"))
-    assert bench.calls_in_setup(log, T0 + 1.0) == 1
+    assert bench.calls_in_transaction(log, T0 + 1.0, T0 + 1.0) == 1
+
+
+def bye(call_id):
+    return "BYE sip:9000@10.0.0.1 SIP/2.0\nCall-ID: %s\nCSeq: 2 BYE\n" % call_id
+
+
+def test_calls_hanging_up_are_those_whose_bye_was_open_at_the_fault():
+    log = "".join([
+        entry(0.0, "sent", invite("up")),
+        entry(0.1, "received", ok("up")),
+        entry(0.9, "sent", bye("up")),  # its 200 OK never came
+        entry(0.0, "sent", invite("ended")),
+        entry(0.1, "received", ok("ended")),
+        entry(0.5, "sent", bye("ended")),
+        entry(0.6, "received", ok("ended", "BYE")),  # done before the fault
+    ])
+    assert bench.calls_in_transaction(log, T0 + 1.0, T0 + 1.0, "BYE") == 1
+    assert bench.calls_in_transaction(log, T0 + 1.0, T0 + 1.0, "INVITE") == 0
 
 
 def test_outage_is_counted_to_the_new_nodes_first_answer_after_the_fault():
@@ -74,10 +94,10 @@ def test_nearest_rank_percentile():
     assert report.percentile(values, 0.5) == 5.0
 
 
-def run(outages, failed=0, in_setup=0, lost=0):
+def run(outages, failed=0, in_setup=0, lost=0, hanging_up=0):
     trials = [
         {"outage_s": o, "registrations_lost": lost, "registered": 500, "calls": 360,
-         "calls_failed": failed, "calls_in_setup_at_fault": in_setup}
+         "calls_failed": failed, "calls_in_setup_at_fault": in_setup, "calls_hanging_up_at_fault": hanging_up}
         for o in outages
     ]
     return {"profile": "keepalived-fast", "fault": "node-stopped", "timers": {}, "trials": trials}
@@ -90,6 +110,7 @@ def test_summary_meets_the_targets_only_when_every_trial_does():
     assert not report.summarise(run([0.6, 0.7], lost=1))["meets_targets"]
     assert not report.summarise(run([0.6, 0.7], failed=3, in_setup=2))["meets_targets"]
     assert report.summarise(run([0.6, 0.7], failed=2, in_setup=2))["meets_targets"]
+    assert report.summarise(run([0.6, 0.7], failed=3, in_setup=2, hanging_up=1))["meets_targets"]
 
 
 def test_heartbeat_target_is_its_deadtime_plus_a_second():
