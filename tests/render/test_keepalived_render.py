@@ -72,3 +72,16 @@ def test_preemption_with_a_delay(run_render):
     # Quoted: a string "false" (from -e or an INI inventory) must count as false too.
     confs = render(run_render, keepalived_nopreempt='"false"', keepalived_preempt_delay=30)
     assert all(not directive(c, "nopreempt") and setting(c, "preempt_delay") == "30" for c in confs.values())
+
+
+def test_a_proxy_given_up_by_systemd_puts_the_node_into_fault(run_render):
+    # weight 0: any non-zero value in the file is a fault, not a priority.
+    conf = render(run_render)["sip-a"]
+    assert block(conf, "vrrp_track_file sipha_proxy_given_up") == [
+        "file", '"/run/sipha-proxy-given-up"', "weight", "0", "init_file", "0"]
+    assert block(conf, "track_file") == ["sipha_proxy_given_up"]
+
+
+def test_no_given_up_file_without_a_proxy(run_render):
+    conf = render(run_render, render_proxy_units="[]")["sip-a"]
+    assert "track_file" not in conf

@@ -99,13 +99,15 @@ def node(tmp_path):
         LOCK_FILE=%s
         FAILOVER_TAG=sipha-failover
         RUN_DIR=%s
+        GIVEN_UP_FILE=%s
         WATCH_INTERVAL=0.1
         WATCH_FALL=1
         RESTART_LIMIT=2
         RESTART_WINDOW=60
         HANDOVER_COMMAND='%s all'
         HANDOVER_TIMEOUT=2
-        """ % (VIP, bin_dir, tmp_path / "lib", tmp_path / "lock", tmp_path / "run", bin_dir / "hb_standby")))
+        """ % (VIP, bin_dir, tmp_path / "lib", tmp_path / "lock", tmp_path / "run", state / "given-up",
+                    bin_dir / "hb_standby")))
 
     class Node(object):
         def write(self, name, text):
@@ -448,3 +450,23 @@ def test_watch_hands_over_at_once_when_the_public_link_is_down(node):
         "watch: the group left this node after 0 s",
     ]
     assert not [call for call in node.calls() if call.startswith("systemctl restart")]
+
+
+def test_a_proxy_given_up_by_systemd_is_written_for_keepalived(node):
+    node.set("active-proxy.service", False)
+    node.write("unitstate-proxy.service", "failed\n")
+    assert node.run("track-given-up").returncode == 0
+    assert node.read("given-up") == "1\n"
+    assert "given up: systemd will not restart proxy.service again" in node.read("journal")
+
+
+@pytest.mark.parametrize("state", ["activating", "inactive"])
+def test_a_proxy_being_restarted_or_stopped_is_not_given_up(node, state):
+    # Restart first: systemd is still at it (activating). A proxy stopped
+    # on purpose is the health check's business, not a crash.
+    node.set("active-proxy.service", False)
+    node.write("unitstate-proxy.service", state + "\n")
+    node.write("given-up", "1\n")
+    assert node.run("track-given-up").returncode == 0
+    assert node.read("given-up") == "0\n"
+    assert "given up" not in node.read("journal")
