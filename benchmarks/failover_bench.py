@@ -397,11 +397,63 @@ def trial(lab, fault, number):
     return result
 
 
+def stability(lab, seconds):
+    """False failovers: every node's CPUs saturated for `seconds`, the load on, no fault.
+
+    Shorter adverts and deadtimes buy shorter outages with the risk that a
+    busy node misses its peer's adverts or heartbeats and takes the group
+    (or gives it up) while nothing is wrong. Here every node runs two busy
+    loops per CPU inside its own container, beside its HA manager, while the
+    probe and the call load run as in a trial. Any change of the node that
+    answers the probe is a false failover.
+    """
+    active = lab.wait_whole()
+    time.sleep(3)
+    calls = LOAD_RATE * seconds
+    load = lab.sipp("load", "/etc/sipha-lab/call-media.xml", "/etc/sipha-lab/media-numbers.csv",
+                    calls, LOAD_RATE, LOAD_HOLD_MS, background=True)
+    probe = lab.start_probe(seconds + 60)
+    busy = "for cpu in $(seq $((2 * $(nproc)))); do timeout %d sh -c 'while :; do :; done' & done; wait" % seconds
+    hogs = [subprocess.Popen(["docker", "exec", container, "bash", "-c", busy],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for container in lab.nodes.values()]
+    time.sleep(seconds / 2.0)
+    with open("/proc/loadavg") as handle:
+        load_average = float(handle.read().split()[0])
+    for hog in hogs:
+        hog.wait(timeout=seconds + 60)
+    time.sleep(2)
+    summary = lab.stop_probe(probe)
+    load.wait(timeout=calls / LOAD_RATE + RECV_TIMEOUT_MS / 1000 + 60)
+    load_result = lab.sipp_result("load")
+    holders = lab.holders()
+    result = {
+        "seconds": seconds,
+        "busy_loops_per_node": "2 per CPU",
+        "host_load_average_1min": load_average,
+        "holder_before": active,
+        "holders_after": holders,
+        "answering_node_changes": max(0, len(summary.get("answers_in_turn", [])) - 1),
+        "probe_longest_gap_s": summary["longest_outage_s"],
+        "probes_sent": summary["sent"],
+        "probes_answered": summary["answered"],
+        "calls": calls,
+        "calls_failed": load_result["failed"],
+    }
+    log("stability %d s under CPU load (load average %.1f): %d changes of the answering node, longest probe gap %s s, "
+        "%d/%d calls failed" % (seconds, load_average, result["answering_node_changes"], result["probe_longest_gap_s"],
+                                result["calls_failed"], calls))
+    return result
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facts", required=True, help="lab facts JSON (lab_facts.yml)")
     parser.add_argument("--profile", required=True)
-    parser.add_argument("--fault", required=True, choices=FAULTS)
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--fault", choices=FAULTS)
+    what.add_argument("--stability", type=int, metavar="SECONDS",
+                      help="no fault: saturate every node's CPUs this long and count false failovers")
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--inventory", default="inventories/lab")
     parser.add_argument("--rejoin-playbook", default="benchmarks/rejoin.yml")
@@ -411,6 +463,11 @@ def main(argv=None):
     with open(args.facts) as handle:
         facts = json.load(handle)
     lab = Lab(facts, args.inventory, args.rejoin_playbook)
+    if args.stability:
+        result = stability(lab, args.stability)
+        with open(args.out, "w") as handle:
+            json.dump({"profile": args.profile, "lab": facts, "timers": lab.timers, "stability": result}, handle, indent=1)
+        return 0
     trials = []
     for number in range(1, args.trials + 1):
         trials.append(trial(lab, args.fault, number))

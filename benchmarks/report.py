@@ -90,7 +90,7 @@ def summarise(run):
 def load_runs(results):
     runs = []
     for path in sorted(glob.glob(os.path.join(results, "*.*.json"))):
-        if path.endswith((".rollout.json", "summary.json", "machine.json")):
+        if path.endswith((".rollout.json", ".stability.json", "summary.json", "machine.json")):
             continue
         with open(path) as handle:
             runs.append(json.load(handle))
@@ -102,12 +102,13 @@ def load_runs(results):
     return runs
 
 
-def load_rollouts(results):
-    rollouts = []
-    for path in sorted(glob.glob(os.path.join(results, "*.rollout.json"))):
+def load_kind(results, kind):
+    """Every results/<profile>.<kind>.json (kind: rollout, stability)."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(results, "*.%s.json" % kind))):
         with open(path) as handle:
-            rollouts.append(json.load(handle))
-    return rollouts
+            found.append(json.load(handle))
+    return found
 
 
 def plot(runs, path):
@@ -135,7 +136,7 @@ def fmt(value):
     return "-" if value is None else ("%.2f" % value)
 
 
-def table(rows, rollouts, machine):
+def table(rows, rollouts, machine, stabilities=()):
     lines = [
         "Measured on %s (%s CPUs, %s, kernel %s, Docker %s), %s." % (
             machine.get("cpu", "?"), machine.get("cpus", "?"), machine.get("os", "?"),
@@ -162,6 +163,19 @@ def table(rows, rollouts, machine):
             lines.append("| %s | %d s | %d | %d s | %d |" % (
                 rollout["profile"], rollout["first_run_s"], rollout["first_run_changed"],
                 rollout["rerun_s"], rollout["rerun_changed"]))
+    if stabilities:
+        lines += [
+            "",
+            "| no fault, CPUs saturated | seconds | busy loops per node | host load average "
+            "| changes of the answering node | longest probe gap | failed calls |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for run in stabilities:
+            result = run["stability"]
+            lines.append("| %s | %d | %s | %.1f | %d | %s s | %d of %d |" % (
+                run["profile"], result["seconds"], result["busy_loops_per_node"], result["host_load_average_1min"],
+                result["answering_node_changes"], fmt(result["probe_longest_gap_s"]), result["calls_failed"],
+                result["calls"]))
     return "\n".join(lines)
 
 
@@ -221,11 +235,16 @@ def main(argv=None):
     if os.path.exists(machine_file):
         with open(machine_file) as handle:
             machine = json.load(handle)
+    rollouts = load_kind(args.results, "rollout")
+    stabilities = load_kind(args.results, "stability")
     with open(os.path.join(args.results, "summary.json"), "w") as handle:
-        json.dump({"machine": machine, "rows": rows, "rollouts": load_rollouts(args.results)}, handle, indent=1)
+        json.dump({"machine": machine, "rows": rows, "rollouts": rollouts,
+                   "stability": [dict(run["stability"], profile=run["profile"]) for run in stabilities]},
+                  handle, indent=1)
     plot(runs, os.path.join(args.results, "outage.png"))
-    write_readme(args.readme, table(rows, load_rollouts(args.results), machine))
-    print(table(rows, load_rollouts(args.results), machine))
+    text = table(rows, rollouts, machine, stabilities)
+    write_readme(args.readme, text)
+    print(text)
     return 0
 
 

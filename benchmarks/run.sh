@@ -11,6 +11,8 @@
 #   BENCH_PROFILES  profiles to run (benchmarks/profiles/<name>.yml)
 #   BENCH_FAULTS    node-stopped proxy-crashed link-down
 #   BENCH_TRIALS    trials per profile and fault (default 10)
+#   BENCH_STABILITY_S  seconds per profile with every node's CPUs saturated
+#                   and no fault, counting false failovers (default 120; 0: skip)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -18,6 +20,7 @@ cd "$(dirname "$0")/.."
 profiles=${BENCH_PROFILES:-keepalived-advert-1s keepalived-fast heartbeat}
 faults=${BENCH_FAULTS:-node-stopped proxy-crashed link-down}
 trials=${BENCH_TRIALS:-10}
+stability_s=${BENCH_STABILITY_S:-120}
 results=benchmarks/results
 work=.cache/bench
 inventory=inventories/lab
@@ -79,6 +82,11 @@ for profile in $profiles; do
     python3 benchmarks/failover_bench.py --facts "$work/lab.json" --profile "$profile" --fault "$fault" \
       --trials "$trials" --out "$results/$profile.$fault.json"
   done
+  if [ "$stability_s" -gt 0 ]; then
+    step "$profile: $stability_s s with every node's CPUs saturated, no fault"
+    python3 benchmarks/failover_bench.py --facts "$work/lab.json" --profile "$profile" --stability "$stability_s" \
+      --out "$results/$profile.stability.json"
+  fi
 done
 
 step "Removing the lab"

@@ -135,3 +135,11 @@ def test_failed_call_timelines_show_calls_whose_bye_got_no_200():
     timelines = bench.failed_call_timelines(log, T0 + 1.0)
     assert list(timelines) == ["bad"]
     assert timelines["bad"][-1] == "+0.200 sent BYE sip:9000@10.0.0.2 (BYE)"
+
+
+def test_stability_runs_get_their_own_table():
+    stability = {"profile": "keepalived-fast", "stability": {
+        "seconds": 120, "busy_loops_per_node": "2 per CPU", "host_load_average_1min": 7.93,
+        "answering_node_changes": 0, "probe_longest_gap_s": 0.1, "calls_failed": 0, "calls": 2400}}
+    text = report.table([], [], {}, [stability])
+    assert "| keepalived-fast | 120 | 2 per CPU | 7.9 | 0 | 0.10 s | 0 of 2400 |" in text
