@@ -148,6 +148,16 @@ class Lab:
             time.sleep(1)
         raise BenchError("the cluster was not whole again within %d s (VIP holders: %s)" % (timeout, self.holders()))
 
+    def wait_new_holder(self, old, timeout):
+        """The one node other than `old` that holds the VIP within `timeout` s (None: none did)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            holders = [node for node in self.holders() if node != old]
+            if len(holders) == 1:
+                return holders[0]
+            time.sleep(0.2)
+        return None
+
     # --- the client ----------------------------------------------------------
     def sipp(self, name, scenario, inf, count, rate, hold_ms=0, trace_msg=False, background=False):
         run = "%s/%s" % (RUNS, name)
@@ -347,14 +357,7 @@ def trial(lab, fault, number):
     # Whatever happens from here, the node is put back: the next trial
     # (or the operator) finds the lab whole.
     try:
-        deadline = time.time() + window + 20
-        new_active = None
-        while time.time() < deadline:
-            holders = [node for node in lab.holders() if node != active]
-            if len(holders) == 1:
-                new_active = holders[0]
-                break
-            time.sleep(0.2)
+        new_active = lab.wait_new_holder(active, window + 20)
         time.sleep(2)  # let the probe see the new node answer for a while
         summary = lab.stop_probe(probe)
         try:
