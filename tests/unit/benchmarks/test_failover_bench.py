@@ -83,6 +83,14 @@ def test_outage_is_counted_to_the_new_nodes_first_answer_after_the_fault():
     assert bench.outage_after(summary, 102.5, "node3") is None
 
 
+def test_a_killed_node_died_between_its_last_answer_and_the_first_probe_it_missed():
+    # docker kill ran from 100.0 to 100.6; the probe's outage began at 100.45.
+    summary = {"start_epoch": 90.0, "outages": [{"from_s": 2.0, "seconds": 0.1}, {"from_s": 10.45, "seconds": 3.0}]}
+    assert bench.death_window(summary, 100.0, 100.6) == pytest.approx((100.43, 100.45))
+    # No outage inside the command: the window stays as it was.
+    assert bench.death_window({"start_epoch": 90.0, "outages": []}, 100.0, 100.6) == (100.0, 100.6)
+
+
 @pytest.mark.parametrize("value, expected", [("5", 5.0), ("500ms", 0.5), ("2.5", 2.5)])
 def test_ha_cf_times(value, expected):
     assert bench.seconds(value) == expected
