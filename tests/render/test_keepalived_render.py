@@ -77,7 +77,7 @@ def test_preemption_with_a_delay(run_render):
 def test_a_proxy_given_up_by_systemd_puts_the_node_into_fault(run_render):
     # weight 0: any non-zero value in the file is a fault, not a priority.
     conf = render(run_render)["sip-a"]
-    assert block(conf, "vrrp_track_file sipha_proxy_given_up") == [
+    assert block(conf, "track_file sipha_proxy_given_up") == [
         "file", '"/run/sipha-proxy-given-up"', "weight", "0", "init_file", "0"]
     assert block(conf, "track_file") == ["sipha_proxy_given_up"]
 
