@@ -12,7 +12,7 @@
 #   BENCH_FAULTS    node-stopped proxy-crashed link-down
 #   BENCH_TRIALS    trials per profile and fault (default 10)
 #   BENCH_STABILITY_S  seconds per profile with every node's CPUs saturated
-#                   and no fault, counting false failovers (default 120; 0: skip)
+#                   and no fault, counting false failovers (default 60; 0: skip)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 profiles=${BENCH_PROFILES:-keepalived-advert-1s keepalived-fast heartbeat}
 faults=${BENCH_FAULTS:-node-stopped proxy-crashed link-down}
 trials=${BENCH_TRIALS:-10}
-stability_s=${BENCH_STABILITY_S:-120}
+stability_s=${BENCH_STABILITY_S:-60}
 results=benchmarks/results
 work=.cache/bench
 inventory=inventories/lab
