@@ -218,11 +218,13 @@ class Lab:
             run_local(["docker", "kill", container])
             return before, time.time()
         if fault == "link-down":
-            # Timed inside the node, just before the link goes: docker exec
-            # itself takes 50-100 ms, and calls reached the node meanwhile.
-            out = docker_exec(container, "date +%%s.%%N; ip link set dev %s down" % self.facts["public_interface"])
-            moment = float(out.stdout.split()[0])
-            return moment, moment
+            # Timed inside the node, around `ip` itself: docker exec takes
+            # 50-100 ms, and calls reached the node meanwhile; `ip` takes a
+            # few ms, and an INVITE that arrived then went astray.
+            out = docker_exec(container, "date +%%s.%%N; ip link set dev %s down; date +%%s.%%N"
+                              % self.facts["public_interface"])
+            before, after = (float(word) for word in out.stdout.split()[:2])
+            return before, after
         if fault == "proxy-crashed":
             # Kill the proxy each time systemd has it running again, until
             # systemd gives up; the kill after which it did is the fault.
