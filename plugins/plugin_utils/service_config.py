@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.sipha.cluster.plugins.plugin_utils.edge_config import edge_problems
 from ansible_collections.sipha.cluster.plugins.plugin_utils.network import address_of, flag, netaddr, whole_number
 
 SIP_PROXIES = ("kamailio", "opensips")
@@ -191,6 +192,8 @@ def service_problems(settings, nodes):
             "answer and the group would never stay anywhere: set both to the same port (sipha_sip_port sets both)."
             % (settings.get("failover_sip_port", 5060), title, prefix, settings.get("port", 5060))
         )
+
+    problems.extend(edge_problems(settings))
 
     if flag(settings.get("dispatcher", True)):
         servers = settings.get("media_servers")
