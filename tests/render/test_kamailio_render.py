@@ -21,14 +21,15 @@ BASE = {
     "sipha_public_gateway": "203.0.113.1",
     "sipha_db_host": "10.0.0.21",
     "sipha_db_password": "Xq7-render-test-secret",
+    "sipha_sip_secret": "Kx9-render-sip-secret",
     "kamailio_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32, port: 5080, transport: tcp}]",
 }
-KINDS = ("kamailio.cfg", "sipha-db.cfg", "dispatcher.list")
+KINDS = ("kamailio.cfg", "sipha-secrets.cfg", "dispatcher.list")
 
 
 def render(render_files, **cluster):
     files, output = render_files("render_kamailio.yml", dict(BASE, **cluster), NODES, KINDS)
-    # The password goes into sipha-db.cfg only, and never into Ansible's output.
+    # The password goes into sipha-secrets.cfg only, and never into Ansible's output.
     assert "Xq7-render-test-secret" not in output
     return files
 
@@ -63,9 +64,10 @@ def test_defaults_for_three_nodes(render_files):
         # Every other node's private address is an alias, not this one's.
         aliases = re.findall(r"^alias=(\S+)$", cfg, re.M)
         assert sorted(aliases) == sorted("%s:5060" % ip.partition("/")[0] for other, ip in NODES.items() if other != name)
-        assert "Server: Kamailio %s" % name in cfg
+        # Nothing tells a scanner the software, its version or the node.
+        assert "server_signature=no" in cfg and "Server:" not in cfg and name not in cfg.partition("####### Global")[2]
         # Shared database, DB-only usrloc, realtime dialogs.
-        assert 'import_file "/etc/kamailio/sipha-db.cfg"' in cfg
+        assert 'import_file "/etc/kamailio/sipha-secrets.cfg"' in cfg
         assert "Xq7-render-test-secret" not in cfg
         assert modparam(cfg, "usrloc", "db_mode") == "3"
         assert modparam(cfg, "dialog", "db_mode") == "1"
@@ -75,12 +77,67 @@ def test_defaults_for_three_nodes(render_files):
         # Probes from the private address; an unanswered probe (408) is not "alive".
         assert modparam(cfg, "dispatcher", "ds_ping_from") == "sip:dispatcher@%s" % own_ip
         assert "class=4" not in modparam(cfg, "dispatcher", "ds_ping_reply_codes")
-        db = files[(name, "sipha-db.cfg")]
+        db = files[(name, "sipha-secrets.cfg")]
         assert '#!define DBURL "mysql://kamailio:Xq7-render-test-secret@10.0.0.21:3306/kamailio"' in db
+        assert_safe_edge(cfg, db, own_ip)
         assert files[(name, "dispatcher.list")].splitlines()[-2:] == [
             "1 sip:10.0.0.31:5060;transport=udp 0 0 ",
             "1 sip:10.0.0.32:5080;transport=tcp 0 0 ",
         ]
+
+
+def assert_safe_edge(cfg, db, own_ip):
+    """The defaults of the SIP edge (README.md, "Security")."""
+    # Digest authentication against the subscriber table's hashes, with the
+    # cluster's nonce secret (from the secrets file, never in kamailio.cfg).
+    assert {"auth", "auth_db", "pike", "htable", "sqlops"} <= set(loaded(cfg))
+    assert '#!define SIP_SECRET "Kx9-render-sip-secret"' in db
+    assert "Kx9-render-sip-secret" not in cfg
+    assert 'modparam("auth", "secret", SIP_SECRET)' in cfg
+    assert modparam(cfg, "auth_db", "calculate_ha1") == "0" and modparam(cfg, "auth_db", "password_column") == "ha1"
+    assert modparam(cfg, "auth_db", "use_domain") == "1"
+    assert 'auth_check("$fd", "subscriber", "1")' in cfg and "route(AUTH);" in cfg
+    # No per-node nonce state: another node's challenge stays good.
+    assert modparam(cfg, "auth", "nonce_count") is None and modparam(cfg, "auth", "one_time_nonce") is None
+    assert modparam(cfg, "registrar", "max_contacts") == "5"
+    # Flood limit and ban; the node itself and the trusted peers are exempt.
+    assert modparam(cfg, "pike", "reqs_density_per_unit") == "50" and modparam(cfg, "pike", "sampling_time_unit") == "2"
+    assert 'modparam("htable", "htable", "sipha_ban=>size=10;autoexpire=300;")' in cfg
+    assert '#!define TRUSTED_PEERS "10.0.0.31,10.0.0.32"' in cfg
+    assert '#!define INSIDE_NETS "10.0.0.0/24,203.0.113.10/32,127.0.0.0/8,::1/128"' in cfg
+    assert 'if (is_in_subnet("$si", TRUSTED_PEERS) && ($Ri == "%s" || !is_in_subnet("$si", PRIVATE_NET))) {' % own_ip in cfg
+    assert "FLOOD_EXEMPT" not in cfg
+    # Signed Record-Route, in-dialog requests only along it.
+    assert 'add_rr_param(";sg=$var(signature)");' in cfg and "$ci + \":\" + SIP_SECRET" in cfg
+    # Identity headers from untrusted sources are dropped.
+    assert 'remove_hf("P-Asserted-Identity");' in cfg and 'remove_hf("Remote-Party-ID");' in cfg
+    # A lookup the database did not answer is not "not registered".
+    assert 'sql_query("sipha", "SELECT 1")' in cfg and 'sl_send_reply("503", "Service Unavailable");' in cfg
+    assert "sipha-local.cfg" not in cfg and "LOCAL_REQUEST" not in cfg
+
+
+def test_edge_settings_an_operator_changes(render_files):
+    """Authentication off (phones in listed networks only), a trunk, a domain
+    name, an exempt network, the operator's own routing, a Server header."""
+    files = render(render_files, kamailio_auth="false", kamailio_register_networks="[198.51.100.0/24]",
+                   sipha_trusted_peers="[192.0.2.7, 192.0.2.64/28]", sipha_flood_exempt_networks="[198.51.100.0/24]",
+                   sipha_sip_domains="[sip.example.com, 203.0.113.10]", sipha_max_contacts=2,
+                   node_private_routes="[{to: 10.9.0.0/16, via: 10.0.0.1}]",
+                   kamailio_server_header="'Edge {{ inventory_hostname }}'",
+                   kamailio_local_routing="'route[LOCAL_REQUEST] { return; }'")
+    cfg = files[("sip-a", "kamailio.cfg")]
+    assert balanced(cfg)
+    assert "auth_db" not in loaded(cfg) and "route(AUTH);" not in cfg and "auth_check" not in cfg
+    # Without authentication only the listed networks may start anything.
+    edge = cfg.partition("route[EDGE] {")[2].partition("\n}\n")[0]
+    assert 'if (!is_in_subnet("$si", "198.51.100.0/24")) {' in edge
+    assert '#!define TRUSTED_PEERS "10.0.0.31,10.0.0.32,192.0.2.7,192.0.2.64/28"' in cfg
+    assert '#!define FLOOD_EXEMPT "198.51.100.0/24"' in cfg
+    assert '#!define INSIDE_NETS "10.0.0.0/24,10.9.0.0/16,203.0.113.10/32,127.0.0.0/8,::1/128"' in cfg
+    assert "alias=sip.example.com\n" in cfg and "alias=203.0.113.10\n" not in cfg
+    assert modparam(cfg, "registrar", "max_contacts") == "2"
+    assert 'server_header="Server: Edge sip-a"' in cfg and "server_signature" not in cfg
+    assert 'include_file "/etc/kamailio/sipha-local.cfg"' in cfg and "\troute(LOCAL_REQUEST);" in cfg
 
 
 def test_postgresql_and_the_other_modes(render_files):
@@ -92,7 +149,7 @@ def test_postgresql_and_the_other_modes(render_files):
     assert modparam(cfg, "usrloc", "db_mode") == "2"
     assert modparam(cfg, "dialog", "db_mode") == "2"
     assert "listen=tcp:" not in cfg
-    assert '"postgres://kamailio:Xq7-render-test-secret@10.0.0.21:5432/kamailio"' in files[("sip-a", "sipha-db.cfg")]
+    assert '"postgres://kamailio:Xq7-render-test-secret@10.0.0.21:5432/kamailio"' in files[("sip-a", "sipha-secrets.cfg")]
 
 
 def test_no_dispatcher_and_no_media_relay(render_files):
