@@ -26,10 +26,11 @@ BASE = {
     "sipha_sip_proxy": "opensips",
     "sipha_db_host": "10.0.0.21",
     "sipha_db_password": "Xq7-render-test-secret",
+    "sipha_sip_secret": "Kx9-render-sip-secret",
     "opensips_repository_uri": "http://deb.example.test/opensips",
     "sipha_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32, port: 5080, transport: tcp}]",
 }
-KINDS = ("opensips.cfg", "sipha-db.cfg", "opensips.default", "restart-first.conf", "dbtext-version", "dbtext-dispatcher")
+KINDS = ("opensips.cfg", "sipha-secrets.cfg", "opensips.default", "restart-first.conf", "dbtext-version", "dbtext-dispatcher")
 DISPATCHER_HEADER = (
     "id(int,auto) setid(int) destination(string) socket(string,null) state(int) probe_mode(int) "
     "weight(string) priority(int) attrs(string,null) description(string,null)"
@@ -38,7 +39,7 @@ DISPATCHER_HEADER = (
 
 def render(render_files, nodes=None, **cluster):
     files, output = render_files("render_opensips.yml", dict(BASE, **cluster), nodes or NODES, KINDS)
-    # The password goes into sipha-db.cfg only, and never into Ansible's output.
+    # The password goes into sipha-secrets.cfg only, and never into Ansible's output.
     assert "Xq7-render-test-secret" not in output
     return files
 
@@ -89,13 +90,17 @@ def assert_well_formed(cfg, db):
     for module, name, _value in modparams(cfg, db):
         for one in module.split("|"):
             assert one in modules, "modparam(%s, %s) names a module that is not loaded" % (one, name)
-    assert 'include_file "/etc/opensips/sipha-db.cfg"' in code_lines(cfg)
+    assert 'include_file "/etc/opensips/sipha-secrets.cfg"' in code_lines(cfg)
     # modparams of a module come after its loadmodule: the include too.
     lines = code_lines(cfg)
-    include_at = lines.index('include_file "/etc/opensips/sipha-db.cfg"')
-    for module in ("usrloc", "dialog"):
+    include_at = lines.index('include_file "/etc/opensips/sipha-secrets.cfg"')
+    for module in ("usrloc", "dialog", "sqlops"):
         assert lines.index('loadmodule "%s.so"' % module) < include_at
-    assert balanced(cfg)
+    assert balanced(cfg) and balanced(db)
+    # Every route the script calls is defined once, here or in the secrets file.
+    defined = re.findall(r"^route\[([A-Z_]+)\]", cfg + "\n" + db, re.M)
+    assert len(defined) == len(set(defined)), defined
+    assert set(re.findall(r"\broute\(([A-Z_]+)\)", cfg)) <= set(defined)
     assert cfg.startswith("#\n# Ansible managed") or "Ansible managed" in cfg.splitlines()[1]
     assert "Xq7-render-test-secret" not in cfg
 
@@ -116,7 +121,7 @@ def test_lab_like_cluster(render_files):
     """IPv4 VIP, MariaDB, UDP and TCP, rtpengine, dispatcher: the defaults."""
     files = render(render_files)
     for name, own in NODES.items():
-        cfg, db = files[(name, "opensips.cfg")], files[(name, "sipha-db.cfg")]
+        cfg, db = files[(name, "opensips.cfg")], files[(name, "sipha-secrets.cfg")]
         own_ip = own.partition("/")[0]
         assert_well_formed(cfg, db)
         # The VIP (advertised as itself) and the node's own private address, per protocol.
@@ -125,9 +130,12 @@ def test_lab_like_cluster(render_files):
             "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:%s:5060" % own_ip,
         ]
         assert "ip_nonlocal_bind" in cfg
+        # An alias with a port names a protocol ("any") in 3.x's grammar.
         aliases = [line.partition("=")[2] for line in code_lines(cfg) if line.startswith("alias=")]
-        assert sorted(aliases) == sorted("%s:5060" % ip.partition("/")[0] for other, ip in NODES.items() if other != name)
-        assert 'server_header="Server: OpenSIPS %s"' % name in cfg
+        assert sorted(aliases) == sorted("any:%s:5060" % ip.partition("/")[0] for other, ip in NODES.items() if other != name)
+        # Nothing tells a scanner the software, its version or the node.
+        assert "server_signature=false" in cfg and "Server:" not in cfg
+        assert_safe_edge(cfg, db, own_ip)
         assert {"db_mysql", "db_text", "proto_udp", "proto_tcp", "usrloc", "registrar", "dialog", "dispatcher",
                 "nathelper", "rtpengine", "mi_fifo"} <= set(loaded(cfg))
         assert not {"db_postgres", "rtpproxy", "proto_tls"} & set(loaded(cfg))
@@ -141,7 +149,7 @@ def test_lab_like_cluster(render_files):
         # OPTIONS to the proxy itself are answered.
         assert 'sl_send_reply(200, "Keepalive");' in cfg
         # NAT: the cluster's flags, registrations and contacts fixed, the same received AVP.
-        assert "nat_uac_test(19)" in cfg and "fix_nated_register();" in cfg and "fix_nated_contact();" in cfg
+        assert 'nat_uac_test("private-contact,diff-ip-src-via,diff-port-src-via")' in cfg and "fix_nated_register();" in cfg and "fix_nated_contact();" in cfg
         assert modparam([cfg], "registrar", "received_avp") == modparam([cfg], "nathelper", "received_avp")
         # Dispatcher: db_text on the node, probing, a failure route that marks and moves on.
         assert modparam([cfg], "dispatcher", "db_url") == "text:///etc/opensips/dbtext"
@@ -150,14 +158,14 @@ def test_lab_like_cluster(render_files):
         assert modparam([cfg], "dispatcher", "ds_ping_interval") == "2"
         assert modparam([cfg], "dispatcher", "ds_ping_from") == "sip:dispatcher@%s" % own_ip
         assert "408" not in modparam([cfg], "dispatcher", "options_reply_codes")
-        assert 'ds_select_dst("1", "4", "f")' in cfg
+        assert 'ds_select_dst(1, 4, "f")' in cfg
         assert "failure_route[MEDIA_SERVER_FAILED]" in cfg and 'ds_mark_dst("p");' in cfg and "ds_next_dst()" in cfg
         # rtpengine, both sides named as the rtpengine role names its interfaces.
         assert modparam([cfg], "rtpengine", "rtpengine_sock") == "udp:127.0.0.1:2223"
         for call in ("rtpengine_offer(", "rtpengine_answer(", "rtpengine_delete()"):
             assert call in cfg
         assert "$(var(next_hop){ip.matches,10.0.0.0/24})" in cfg
-        assert '$Ri == "%s"' % own_ip in cfg
+        assert "$socket_in(ip)" in cfg and "$Ri" not in cfg
         # The media server table, one row per server, and its version.
         rows = dispatcher_rows(files[(name, "dbtext-dispatcher")])
         assert [(r[0], r[1], r[2], r[4]) for r in rows] == [
@@ -170,21 +178,80 @@ def test_lab_like_cluster(render_files):
         assert "StartLimitBurst=3" in files[(name, "restart-first.conf")]
 
 
+def assert_safe_edge(cfg, db, own_ip):
+    """The defaults of the SIP edge (README.md, "Security")."""
+    assert {"auth", "auth_db", "pike", "cachedb_local", "sqlops"} <= set(loaded(cfg))
+    # Digest authentication against the subscriber table's hashes; the nonce
+    # key is the same on every node, 32 characters, in the secrets file only.
+    secret = modparam([db], "auth", "secret")
+    assert re.match(r"^[0-9a-f]{32}$", secret) and secret not in cfg
+    assert "Kx9-render-sip-secret" not in cfg + db
+    assert modparam([cfg], "auth", "disable_nonce_check") == "1"
+    assert modparam([cfg], "auth_db", "calculate_ha1") == "0" and modparam([cfg], "auth_db", "use_domain") == "1"
+    assert modparam([db], "auth_db", "db_url") == modparam([db], "usrloc", "db_url") == modparam([db], "sqlops", "db_url")
+    assert 'www_authorize("", "subscriber");' in cfg and 'proxy_authorize("", "subscriber");' in cfg
+    assert "$au != $var(owner)" in cfg and "route(AUTH);" in cfg
+    assert modparam([cfg], "registrar", "max_contacts") == "5"
+    assert modparam([cfg], "pike", "reqs_density_per_unit") == "50"
+    assert 'cache_store("local", "sipha_ban_$si", "1", 300);' in cfg
+    # The media servers are trusted on the private address only; each
+    # address is tested as address/len, within its own family.
+    flood = cfg.partition("route[FLOOD] {")[2].partition("\n}\n")[0]
+    for server in ("10.0.0.31/32", "10.0.0.32/32"):
+        assert "if ($(si{ip.matches,%s}) == 1)\n\t\t\t$var(trusted_source) = 1;" % server in flood
+    assert "if ($var(trusted_source) == 1 && ($var(arrived_private) == 1 || $var(private_source) == 0)) {" in flood
+    assert "$(var(arrived){ip.matches,%s/32}) == 1" % own_ip in cfg
+    # Signed Record-Route; in-dialog requests only along it.
+    assert 'record_route(";sg=$var(signature)");' in cfg
+    assert re.search(r"\$var\(signature\) = \$\(ci\{s\.sha256_hmac,[0-9a-f]{64}\}\{s\.substr,0,20\}\);", db)
+    assert "$(var(top_route){uri.param,sg}) != $var(signature)" in cfg
+    # Nothing to the private networks but to a trusted peer.
+    for network in ("10.0.0.0/24", "203.0.113.10/32", "127.0.0.0/8", "::1/128"):
+        assert "$(var(hop){ip.matches,%s}) == 1" % network in cfg
+    assert 'remove_hf("P-Asserted-Identity");' in cfg and 'remove_hf("Remote-Party-ID");' in cfg
+    assert '!sql_query("SELECT 1")' in cfg and 'sl_send_reply(503, "Service Unavailable");' in cfg
+    assert "sipha-local.cfg" not in cfg and "LOCAL_REQUEST" not in cfg
+
+
+def test_edge_settings_an_operator_changes(render_files):
+    """Authentication off (phones in listed networks only), a trunk, a domain
+    name, an exempt network, the operator's own routing, a Server header."""
+    files = render(render_files, opensips_auth="false", opensips_register_networks="[198.51.100.0/24]",
+                   sipha_trusted_peers="[192.0.2.7]", sipha_flood_exempt_networks="[198.51.100.0/24]",
+                   sipha_sip_domains="[sip.example.com, 203.0.113.10]",
+                   opensips_server_header="'Edge {{ inventory_hostname }}'",
+                   opensips_local_routing="'route[LOCAL_REQUEST] { return; }'")
+    cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-secrets.cfg")]
+    assert_well_formed(cfg, db + "\nroute[LOCAL_REQUEST] { return; }")
+    assert not {"auth", "auth_db"} & set(loaded(cfg)) and modparam([db], "auth", "secret") is None
+    assert "route(AUTH);" not in cfg and "www_authorize" not in cfg
+    edge = cfg.partition("route[EDGE] {")[2].partition("\n}\n")[0]
+    assert "if ($(si{ip.matches,198.51.100.0/24}) == 1)" in edge and "if ($var(phone_network) != 1) {" in edge
+    assert "$(si{ip.matches,192.0.2.7/32}) == 1" in cfg and "$(var(hop){ip.matches,192.0.2.7/32}) == 1" in cfg
+    flood = cfg.partition("route[FLOOD] {")[2].partition("\n}\n")[0]
+    assert "$(si{ip.matches,198.51.100.0/24}) == 1)\n\t\t\t$var(exempt) = 1;" in flood
+    assert "alias=sip.example.com" in code_lines(cfg)
+    assert 'server_header="Server: Edge sip-a"' in cfg and "server_signature" not in cfg
+    assert 'include_file "/etc/opensips/sipha-local.cfg"' in code_lines(cfg) and "\troute(LOCAL_REQUEST);" in cfg
+
+
 def test_ipv6_vip_and_private_addresses(render_files):
     nodes = {"sip-a": "2001:db8:1::11/64", "sip-b": "2001:db8:1::12/64"}
     files = render(render_files, nodes=nodes, sipha_vip="2001:db8:10::100/64", sipha_db_host="2001:db8:1::21",
                    sipha_db_engine="postgresql", sipha_media_servers='[{address: "2001:db8:1::31"}]')
-    cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-db.cfg")]
+    cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
     assert sockets(cfg) == [
         "udp:[2001:db8:10::100]:5060 as [2001:db8:10::100]:5060", "udp:[2001:db8:1::11]:5060",
         "tcp:[2001:db8:10::100]:5060 as [2001:db8:10::100]:5060", "tcp:[2001:db8:1::11]:5060",
     ]
-    assert [line for line in code_lines(cfg) if line.startswith("alias=")] == ["alias=[2001:db8:1::12]:5060"]
+    assert [line for line in code_lines(cfg) if line.startswith("alias=")] == ["alias=any:[2001:db8:1::12]:5060"]
     assert modparam([db], "usrloc", "db_url") == "postgres://kamailio:Xq7-render-test-secret@[2001:db8:1::21]:5432/kamailio"
     assert modparam([cfg], "dispatcher", "ds_ping_from") == "sip:dispatcher@[2001:db8:1::11]"
     assert "$(var(next_hop){ip.matches,2001:db8:1::/64})" in cfg
-    assert '$Ri == "2001:db8:1::11"' in cfg
+    assert "$(var(arrived){ip.matches,2001:db8:1::11/128}) == 1" in cfg
+    # The IPv6 VIP is one address in the networks nothing is relayed to.
+    assert "$(var(hop){ip.matches,2001:db8:10::100/128}) == 1" in cfg
     rows = dispatcher_rows(files[("sip-a", "dbtext-dispatcher")])
     assert [r[2] for r in rows] == ["sip:[2001:db8:1::31]:5060;transport=udp"]
 
@@ -192,7 +259,7 @@ def test_ipv6_vip_and_private_addresses(render_files):
 def test_tcp_and_tls(render_files):
     files = render(render_files, opensips_protocols="[tcp, tls]", opensips_tls_certificate="/etc/ssl/sip.pem",
                    opensips_tls_private_key="/etc/ssl/private/sip.key")
-    cfg, db = files[("sip-b", "opensips.cfg")], files[("sip-b", "sipha-db.cfg")]
+    cfg, db = files[("sip-b", "opensips.cfg")], files[("sip-b", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
     assert sockets(cfg) == [
         "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:10.0.0.12:5060",
@@ -200,16 +267,18 @@ def test_tcp_and_tls(render_files):
     ]
     assert {"proto_tcp", "proto_tls", "tls_mgm", "tls_openssl"} <= set(loaded(cfg))
     assert "proto_udp" not in loaded(cfg)
-    assert modparam([cfg], "tls_mgm", "certificate") == "/etc/ssl/sip.pem"
-    assert modparam([cfg], "tls_mgm", "private_key") == "/etc/ssl/private/sip.key"
-    aliases = [line for line in code_lines(cfg) if line.startswith("alias=10.0.0.11")]
-    assert aliases == ["alias=10.0.0.11:5060", "alias=10.0.0.11:5061"]
+    # 3.x's tls_mgm names the domain of each setting.
+    assert modparam([cfg], "tls_mgm", "server_domain") == "default"
+    assert modparam([cfg], "tls_mgm", "certificate") == "[default]/etc/ssl/sip.pem"
+    assert modparam([cfg], "tls_mgm", "private_key") == "[default]/etc/ssl/private/sip.key"
+    aliases = [line for line in code_lines(cfg) if line.startswith("alias=any:10.0.0.11")]
+    assert aliases == ["alias=any:10.0.0.11:5060", "alias=any:10.0.0.11:5061"]
 
 
 def test_postgresql_and_the_other_modes(render_files):
     files = render(render_files, sipha_db_engine="postgresql", opensips_usrloc_db_mode="write_back",
                    opensips_dialog_db_mode="delayed", opensips_protocols="[udp]")
-    cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-db.cfg")]
+    cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
     assert "db_postgres" in loaded(cfg) and "db_mysql" not in loaded(cfg)
     assert modparam([db], "usrloc", "db_url") == "postgres://kamailio:Xq7-render-test-secret@10.0.0.21:5432/kamailio"
@@ -227,7 +296,7 @@ def test_write_through_and_shutdown_modes(render_files):
 
 def test_rtpproxy_relay(render_files):
     files = render(render_files, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:7799")
-    cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-db.cfg")]
+    cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
     assert "rtpproxy" in loaded(cfg) and "rtpengine" not in loaded(cfg)
     assert modparam([cfg], "rtpproxy", "rtpproxy_sock") == "udp:127.0.0.1:7799"
@@ -241,7 +310,7 @@ def test_rtpproxy_relay(render_files):
 
 def test_no_dispatcher_and_no_media_relay(render_files):
     files = render(render_files, opensips_dispatcher="false", sipha_media_relay="none", sipha_media_servers="[]")
-    cfg, db = files[("sip-b", "opensips.cfg")], files[("sip-b", "sipha-db.cfg")]
+    cfg, db = files[("sip-b", "opensips.cfg")], files[("sip-b", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
     assert not {"dispatcher", "db_text", "rtpengine", "rtpproxy"} & set(loaded(cfg))
     assert "ds_select_dst" not in cfg and "rtpengine_" not in cfg and "rtpproxy_" not in cfg
@@ -253,7 +322,9 @@ def test_register_networks_and_advertised_address(render_files):
     files = render(render_files, opensips_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
                    opensips_advertise_address="192.0.2.200")
     cfg = files[("sip-c", "opensips.cfg")]
-    assert "if (!($(si{ip.matches,198.51.100.0/24}) == 1 || $(si{ip.matches,192.0.2.0/25}) == 1)) {" in cfg
+    registrar = cfg.partition("route[REGISTRAR] {")[2].partition("\n}\n")[0]
+    assert "if ($(si{ip.matches,198.51.100.0/24}) == 1)" in registrar and "if ($(si{ip.matches,192.0.2.0/25}) == 1)" in registrar
+    assert "if ($var(phone_network) != 1) {" in registrar
     assert "udp:203.0.113.10:5060 as 192.0.2.200:5060" in sockets(cfg)
 
 
