@@ -21,9 +21,19 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 
 
-def write_inventory(tmp_path, node1, node2, cluster):
+def write_inventory(tmp_path, node1, node2, cluster, everyone=None):
+    """sip_proxies with ``cluster`` as group vars; with ``everyone`` (vars of
+    all hosts, as group_vars/all), a database host db1 in sip_databases too."""
     inventory = tmp_path / "hosts.yml"
-    lines = ["all:", "  children:", "    sip_proxies:", "      vars:"]
+    lines = ["all:"]
+    if everyone is not None:
+        lines += ["  vars:"] + ["    %s: %s" % item for item in everyone.items()]
+    lines += ["  children:"]
+    if everyone is not None:
+        lines += ["    sip_databases:", "      hosts:", "        db1:",
+                  "          ansible_connection: community.docker.docker",
+                  "          ansible_host: sipha-test-no-such-container-db1"]
+    lines += ["    sip_proxies:", "      vars:"]
     lines += ["        %s: %s" % item for item in cluster.items()]
     lines += ["      hosts:"]
     for name, host_vars in (("node1", node1), ("node2", node2)):
@@ -56,6 +66,7 @@ SOUND_CLUSTER = {
     "sipha_public_gateway": "203.0.113.1",
     "sipha_db_host": "10.0.0.21",
     "sipha_db_password": "Xq7-preflight-test-secret",
+    "sipha_sip_secret": "Kx9-preflight-sip-secret",
     "sipha_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32}]",
 }
 
@@ -154,6 +165,70 @@ def test_broken_database_media_and_proxy_settings(tmp_path, cluster, words):
     assert_stopped_before_any_host(result, *words)
     # The password is never printed, whatever else is.
     assert "Xq7-preflight-test-secret" not in result.stdout
+
+
+# The SIP edge (README.md, "Security"): the issue's bad inputs, each named
+# before any host is touched.
+@pytest.mark.parametrize(
+    "cluster, words",
+    [
+        pytest.param({"sipha_sip_secret": "''"}, ["sipha_sip_secret is not set", "vault"], id="sip-secret-missing"),
+        pytest.param({"sipha_trusted_peers": "[trunk.example.net]"},
+                     ["sipha_trusted_peers[0] is 'trunk.example.net', which is not an address or CIDR"], id="trusted-peer-name"),
+        pytest.param({"sipha_trusted_peers": "[0.0.0.0/0]"},
+                     ["sipha_trusted_peers[0] is '0.0.0.0/0', which is every address"], id="trusted-peer-everyone"),
+        pytest.param({"kamailio_auth": "false"},
+                     ["kamailio_auth is off and kamailio_register_networks is empty", "open registrar"], id="auth-off-open-registrar"),
+        pytest.param({"sipha_sip_proxy": "opensips", "opensips_repository_uri": "http://deb.example.test/opensips",
+                      "opensips_auth": "false"},
+                     ["opensips_auth is off and opensips_register_networks is empty"], id="opensips-auth-off-open-registrar"),
+    ],
+)
+def test_broken_sip_edge_settings(tmp_path, cluster, words):
+    inventory = write_inventory(tmp_path, NODE1, NODE2, dict(SOUND_CLUSTER, **cluster))
+    result = run_site(inventory)
+    assert_stopped_before_any_host(result, *words)
+    assert "Kx9-preflight-sip-secret" not in result.stdout
+
+
+SUBSCRIBERS_SECRET = "Sb5-subscriber-pw"
+# What the database host reads besides the subscribers (group_vars/all).
+DATABASE = {key: SOUND_CLUSTER[key] for key in ("sipha_db_host", "sipha_db_password")}
+
+
+@pytest.mark.parametrize(
+    "subscribers, words",
+    [
+        pytest.param("[{username: alice}]", ["sipha_subscribers[0] (alice) has no password"], id="missing-password"),
+        pytest.param("[{username: alice, password: %s}, {username: alice, password: %s}]" % (SUBSCRIBERS_SECRET, SUBSCRIBERS_SECRET),
+                     ["sipha_subscribers[1] (alice) repeats the username of sipha_subscribers[0]"], id="duplicate-username"),
+        pytest.param('[{username: alice, password: "%s\\n%s"}]' % (SUBSCRIBERS_SECRET, SUBSCRIBERS_SECRET),
+                     ["sipha_subscribers[0] (alice): password holds a control character"], id="password-with-newline"),
+        pytest.param("[{username: alice, password: %s}]" % (SUBSCRIBERS_SECRET * 5),
+                     ["sipha_subscribers[0] (alice): password has 85 characters", "at most 64"], id="password-too-long"),
+        pytest.param("[{username: \"bob'; DROP TABLE subscriber; --\", password: %s}]" % SUBSCRIBERS_SECRET,
+                     ["is not a plain SIP user name"], id="username-that-breaks-sql"),
+        pytest.param("[{username: carol, password: %s, domain: evil.example.net}]" % SUBSCRIBERS_SECRET,
+                     ["domain evil.example.net is not one the proxies serve (sipha_sip_domains: 203.0.113.10)"], id="foreign-domain"),
+    ],
+)
+def test_broken_subscribers(tmp_path, subscribers, words):
+    inventory = write_inventory(tmp_path, NODE1, NODE2, SOUND_CLUSTER, dict(DATABASE, sipha_subscribers=subscribers))
+    result = run_site(inventory)
+    assert_stopped_before_any_host(result, *words)
+    # Passwords are never printed, whatever else is.
+    assert SUBSCRIBERS_SECRET not in result.stdout
+
+
+def test_sound_subscribers_pass_preflight(tmp_path):
+    # The control case for the subscribers: a database host and a sound list
+    # get past preflight to the (missing) hosts.
+    subscribers = "[{username: alice, password: %s}, {username: bob, ha1: 0123456789abcdef0123456789abcdef}]" % SUBSCRIBERS_SECRET
+    inventory = write_inventory(tmp_path, NODE1, NODE2, SOUND_CLUSTER, dict(DATABASE, sipha_subscribers=subscribers))
+    result = run_site(inventory)
+    assert result.returncode != 0
+    assert "sipha.cluster.node :" in result.stdout, result.stdout
+    assert SUBSCRIBERS_SECRET not in result.stdout
 
 
 def test_sound_inventory_passes_preflight_and_only_then_reaches_for_hosts(tmp_path):
