@@ -14,7 +14,7 @@ description:
     the rows the table holds and returns the statements that add, change
     and remove what differs, in batches, with positional C(%s) arguments
     (PyMySQL and psycopg2 take the same).
-  - Nothing differs, nothing returned: a second run changes nothing.
+  - When nothing differs, nothing is returned, so a second run changes nothing.
 options:
   _input:
     description: The wanted rows, as P(sipha.cluster.subscriber_rows#filter) returns them.

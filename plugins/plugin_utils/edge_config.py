@@ -14,12 +14,49 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.sipha.cluster.plugins.plugin_utils.network import flag, netaddr, whole_number
+from ansible_collections.sipha.cluster.plugins.plugin_utils.network import address_of, flag, netaddr, whole_number
+from ansible_collections.sipha.cluster.plugins.plugin_utils.shared_settings import differing
 
-SECRET_MIN = 16
+# Kamailio splits the secret in two halves when its extra nonce checks are
+# on (the call, the sender and the URI a challenge was for): 16 each.
+SECRET_MIN = 32
 # The secret goes into a quoted string of kamailio.cfg / opensips.cfg.
 SECRET_ALLOWED = re.compile(r"^[\x21\x23-\x5b\x5d-\x7e]+$")
 DOMAIN = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+# A trusted peer is a host or a provider's SBC range, not a slice of the internet.
+TRUST_PREFIX_MIN = {4: 8, 6: 32}
+# Where a SIP proxy must never send, whoever asks: this host (unspecified,
+# loopback), link-local, multicast and broadcast addresses.
+NEVER_RELAYED = (
+    "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32",
+    "::/128", "::1/128", "fe80::/10", "ff00::/8",
+)
+# What every node must have alike: a node that takes over accepts what the
+# others issued (nonces, signed Record-Routes) and serves the same domains.
+SHARED = ("sipha_sip_secret", "sipha_sip_domains", "sipha_trusted_peers", "sipha_flood_exempt_networks")
+
+
+def inside_networks(private_ip, private_routes=None, vip=None):
+    """The networks a proxy sends nothing to but a trusted peer, as CIDRs.
+
+    The node's private subnet, the networks of its private routes (the
+    database, mgmt, the operators' hosts are there), the VIP itself, and
+    NEVER_RELAYED.
+    """
+    found = []
+    for value in [private_ip] + [route.get("to") for route in private_routes or [] if isinstance(route, dict)]:
+        network = _network(str(value)) if value else None
+        if network is not None:
+            found.append(str(network.cidr))
+    vip_address = address_of(str(vip)) if vip else None
+    if vip_address is not None:
+        found.append("%s/%d" % (vip_address, 32 if vip_address.version == 4 else 128))
+    found.extend(NEVER_RELAYED)
+    unique = []
+    for network in found:
+        if network not in unique:
+            unique.append(network)
+    return unique
 
 
 def _network(value):
@@ -30,6 +67,27 @@ def _network(value):
         return netaddr.IPNetwork(value.strip())
     except (netaddr.AddrFormatError, ValueError, TypeError):
         return None
+
+
+def _trusted_peer_problems(peers, cluster_addresses):
+    """A trusted peer must not be a slice of the internet nor take the cluster's own addresses in."""
+    problems = []
+    for index, item in enumerate(peers if isinstance(peers, list) else []):
+        network = _network(item)
+        if network is None or network.prefixlen == 0:
+            continue
+        if network.prefixlen < TRUST_PREFIX_MIN[network.version]:
+            problems.append(
+                "sipha_trusted_peers[%d] is %s, %s addresses: trust a host or a provider's SBC range, "
+                "at least /%d." % (index, item, network.size, TRUST_PREFIX_MIN[network.version])
+            )
+        inside = sorted(name for name, address in cluster_addresses.items() if address is not None and address in network)
+        if inside:
+            problems.append(
+                "sipha_trusted_peers[%d] %s takes in %s: the cluster's own hosts would be trusted without "
+                "credentials and the proxy would relay to them; list the trunks' own addresses." % (index, item, ", ".join(inside))
+            )
+    return problems
 
 
 def _network_list_problems(name, value, what, allow_empty=True):
@@ -107,13 +165,29 @@ def _domain_problems(domains):
     return problems
 
 
-def edge_problems(settings):
-    """Problems of one node's SIP edge settings: a list of sentences, empty when sound."""
+def _cluster_addresses(settings, nodes):
+    """{what: address} of the cluster's own hosts: the nodes' private addresses, the VIP, the database."""
+    found = {}
+    for host in sorted(nodes or {}):
+        found["%s's private address" % host] = address_of(str(nodes[host].get("sipha_private_ip")))
+    found["the VIP"] = address_of(str(settings.get("sipha_vip"))) if settings.get("sipha_vip") else None
+    found["the database"] = address_of(str(settings.get("sipha_db_host"))) if settings.get("sipha_db_host") else None
+    return found
+
+
+def edge_problems(settings, nodes=None):
+    """Problems of one node's SIP edge settings: a list of sentences, empty when sound.
+
+    ``nodes`` maps every proxy node to its inventory variables: the cluster's
+    own addresses, and the settings every node must share.
+    """
     prefix = settings.get("proxy_name") or "kamailio"
     problems = []
     problems.extend(_secret_problems(settings.get("sipha_sip_secret"), settings.get("sipha_db_password")))
     problems.extend(_domain_problems(settings.get("sipha_sip_domains")))
-    problems.extend(_network_list_problems("sipha_trusted_peers", settings.get("sipha_trusted_peers"), "SIP trunks and SBCs to trust"))
+    peers = settings.get("sipha_trusted_peers")
+    problems.extend(_network_list_problems("sipha_trusted_peers", peers, "SIP trunks and SBCs to trust"))
+    problems.extend(_trusted_peer_problems(peers, _cluster_addresses(settings, nodes)))
     problems.extend(
         _network_list_problems("sipha_flood_exempt_networks", settings.get("sipha_flood_exempt_networks"), "networks to exempt")
     )
@@ -126,4 +200,9 @@ def edge_problems(settings):
             "of your phones in %s_register_networks." % (prefix, prefix, prefix, prefix)
         )
     problems.extend(_number_problems(settings))
+    for key, shown in differing(nodes or {}, SHARED, hidden=("sipha_sip_secret",)):
+        problems.append(
+            "%s differs between the nodes (%s); the node that takes over must accept what the others issued "
+            "and serve the same: set it once in group_vars." % (key, shown)
+        )
     return problems

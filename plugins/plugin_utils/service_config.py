@@ -193,7 +193,7 @@ def service_problems(settings, nodes):
             % (settings.get("failover_sip_port", 5060), title, prefix, settings.get("port", 5060))
         )
 
-    problems.extend(edge_problems(settings))
+    problems.extend(edge_problems(settings, nodes))
 
     if flag(settings.get("dispatcher", True)):
         servers = settings.get("media_servers")

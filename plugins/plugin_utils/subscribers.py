@@ -145,12 +145,14 @@ def subscriber_problems(subscribers, domains=None):
     for index, entry in enumerate(subscribers):
         problems.extend(_entry_problems(index, entry, domains))
         if isinstance(entry, dict) and isinstance(entry.get("username"), str):
-            # MariaDB compares the unique key without case: so does this.
-            key = (entry["username"].lower(), str(entry.get("domain") or "").lower())
+            # The proxies keep registrations by user name alone (usrloc
+            # without domains): the same name in two domains would share
+            # them. MariaDB compares the key without case: so does this.
+            key = entry["username"].lower()
             if key in seen:
                 problems.append(
-                    "%s repeats the username of sipha_subscribers[%d]; each user appears once (per domain)."
-                    % (_name(index, entry), seen[key])
+                    "%s repeats the username of sipha_subscribers[%d]; each user appears once, in one domain "
+                    "(registrations are kept by user name)." % (_name(index, entry), seen[key])
                 )
             else:
                 seen[key] = index
@@ -184,27 +186,37 @@ def subscriber_rows(subscribers, default_domain, proxy="kamailio"):
     return {"present": present, "absent": absent}
 
 
-def subscriber_plan(wanted, current, exclusive=False):
+def subscriber_plan(wanted, current, exclusive=False, fold_case=False):
     """What to write: {"upsert": rows to add or change, "delete": [[username, domain]]}.
 
     ``wanted`` is subscriber_rows' result, ``current`` the rows the table
     holds (dicts with the same columns; drivers may give None for empty).
-    With ``exclusive``, every row not wanted is deleted too.
+    With ``exclusive``, every row not wanted is deleted too. With
+    ``fold_case`` (MariaDB, whose unique key ignores case), "Alice" in the
+    table is the row of "alice" in the list, rewritten with the list's case.
     """
+    def key_of(username, domain):
+        return (username.lower(), domain.lower()) if fold_case else (username, domain)
+
     have = {}
     for row in current or []:
-        have[(row.get("username"), row.get("domain"))] = row
+        have[key_of(row.get("username") or "", row.get("domain") or "")] = row
     upsert = []
     wanted_keys = set()
     for row in wanted.get("present", []):
-        key = (row["username"], row["domain"])
+        key = key_of(row["username"], row["domain"])
         wanted_keys.add(key)
         old = have.get(key)
         if old is None or any((old.get(column) or "") != value for column, value in row.items()):
             upsert.append(row)
-    delete = [list(key) for key in (tuple(k) for k in wanted.get("absent", [])) if key in have]
+    delete = []
+    for username, domain in wanted.get("absent", []):
+        old = have.get(key_of(username, domain))
+        if old is not None:
+            delete.append([old["username"], old["domain"]])
     if exclusive:
-        delete.extend(sorted([list(key) for key in have if key not in wanted_keys and list(key) not in delete]))
+        leftovers = [[row["username"], row["domain"]] for key, row in have.items() if key not in wanted_keys]
+        delete.extend(sorted(key for key in leftovers if key not in delete))
     return {"upsert": upsert, "delete": delete}
 
 
@@ -217,7 +229,7 @@ def subscriber_statements(wanted, current, engine, exclusive=False, table="subsc
     """
     if engine not in ("mariadb", "postgresql"):
         raise ValueError("engine %r is not mariadb or postgresql" % (engine,))
-    plan = subscriber_plan(wanted, current, exclusive)
+    plan = subscriber_plan(wanted, current, exclusive, fold_case=engine == "mariadb")
     statements = []
     rows = plan.get("upsert", [])
     for start in range(0, len(rows), BATCH):
@@ -226,6 +238,8 @@ def subscriber_statements(wanted, current, engine, exclusive=False, table="subsc
         values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(batch))
         changed = [column for column in columns if column not in ("username", "domain")]
         if engine == "mariadb":
+            # The key matched without case: take the list's spelling.
+            changed = ["username", "domain"] + changed
             tail = " ON DUPLICATE KEY UPDATE " + ", ".join("%s = VALUES(%s)" % (c, c) for c in changed)
         else:
             tail = " ON CONFLICT (username, domain) DO UPDATE SET " + ", ".join("%s = EXCLUDED.%s" % (c, c) for c in changed)

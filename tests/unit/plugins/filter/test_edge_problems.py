@@ -13,7 +13,7 @@ from ansible_collections.sipha.cluster.plugins.filter.service_problems import Fi
 service_problems = FilterModule().filters()["service_problems"]
 
 NODES = {"node1": {"sipha_private_ip": "10.0.0.11/24"}, "node2": {"sipha_private_ip": "10.0.0.12/24"}}
-SECRET = "Kx9-a-sip-secret-of-its-own"
+SECRET = "Kx9-a-sip-secret-of-its-own-32-chars"
 
 
 def settings(**overrides):
@@ -22,7 +22,7 @@ def settings(**overrides):
         "sipha_media_relay": "rtpengine",
         "sipha_db_engine": "mariadb",
         "sipha_db_host": "10.0.0.21",
-        "sipha_db_password": "Xq7-long-enough-secret",
+        "sipha_db_password": "Xq7-long-enough-secret-and-the-database-too",
         "proxy_name": "kamailio",
         "dispatcher": False,
         "auth": True,
@@ -58,15 +58,16 @@ def test_a_missing_secret_names_the_vault(secret):
 @pytest.mark.parametrize(
     "secret, words",
     [
-        ("short-secret", "has 12 characters; use at least 16"),
+        ("short-secret", "has 12 characters; use at least 32"),
         ("CHANGE_ME-to-a-long-secret", "still an example value"),
-        ('a-long-secret-with-"quote', "a quote, a backslash"),
-        ("a long secret with blanks", "a blank"),
-        ("Xq7-long-enough-secret", "is the database password"),
+        ('a-long-secret-with-"quote-in-the-middle-of-it', "a quote, a backslash"),
+        ("a long secret with blanks in it, and many", "a blank"),
+        ("Xq7-long-enough-secret-and-the-database-too", "is the database password"),
     ],
 )
 def test_a_weak_or_breaking_secret_is_refused(secret, words):
-    assert words in only(service_problems(settings(sipha_sip_secret=secret), NODES))
+    found = service_problems(settings(sipha_sip_secret=secret), NODES)
+    assert any(words in message for message in found), found
 
 
 def test_auth_off_without_registration_networks_is_an_open_registrar():
@@ -112,3 +113,38 @@ def test_numbers_must_be_positive_whole_numbers(name, value):
 @pytest.mark.parametrize("domains", [[], "sip.example.com", ["sip example"], ["a" * 65]])
 def test_domains_must_be_a_list_of_host_names(domains):
     assert "sipha_sip_domains" in only(service_problems(settings(sipha_sip_domains=domains), NODES))
+
+
+@pytest.mark.parametrize(
+    "peers, words",
+    [
+        (["10.0.0.0/8"], "takes in node1's private address, node2's private address, the database"),
+        (["203.0.113.0/24"], "takes in the VIP"),
+        (["192.0.0.0/3"], "536870912 addresses"),
+        (["2001:db8::/16"], "at least /32"),
+    ],
+)
+def test_a_trusted_peer_must_not_be_a_slice_of_the_internet_nor_take_the_cluster_in(peers, words):
+    found = service_problems(settings(sipha_trusted_peers=peers, sipha_vip="203.0.113.10/24"), NODES)
+    assert any(words in message for message in found), found
+
+
+def test_edge_settings_must_be_alike_on_every_node_and_the_secret_is_never_shown():
+    nodes = {"node1": dict(NODES["node1"], sipha_sip_secret=SECRET, sipha_trusted_peers=["198.51.100.7"]),
+             "node2": dict(NODES["node2"], sipha_sip_secret=SECRET + "-other", sipha_trusted_peers=["198.51.100.7"])}
+    message = only(service_problems(settings(), nodes))
+    assert message.startswith("sipha_sip_secret differs between the nodes ((hidden) on node1; (hidden) on node2)")
+    assert SECRET not in message
+
+
+def test_inside_networks_hold_the_private_side_the_vip_and_what_no_request_may_go_to():
+    from ansible_collections.sipha.cluster.plugins.filter.inside_networks import FilterModule as Inside
+
+    inside = Inside().filters()["inside_networks"]
+    found = inside("10.0.0.11/24", [{"to": "10.9.0.0/16", "via": "10.0.0.1"}, {"to": "10.0.0.0/24", "via": "10.0.0.1"}],
+                   "203.0.113.10/24")
+    assert found[:3] == ["10.0.0.0/24", "10.9.0.0/16", "203.0.113.10/32"]
+    for never in ("0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "::1/128", "fe80::/10"):
+        assert never in found
+    assert len(found) == len(set(found))
+    assert inside("2001:db8:1::11/64", [], "2001:db8:10::100")[:2] == ["2001:db8:1::/64", "2001:db8:10::100/128"]

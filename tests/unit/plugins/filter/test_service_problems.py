@@ -29,7 +29,7 @@ def settings(**overrides):
         "dispatcher": True,
         "media_servers": [{"address": "10.0.0.31"}, {"address": "10.1.4.32", "port": 5080, "transport": "tcp"}],
         # The SIP edge (test_edge_problems.py has its rules).
-        "sipha_sip_secret": "Kx9-a-sip-secret-of-its-own",
+        "sipha_sip_secret": "Kx9-a-sip-secret-of-its-own-32-chars",
         "sipha_sip_domains": ["203.0.113.10"],
     }
     for key, value in overrides.items():

@@ -73,12 +73,14 @@ def test_a_list_that_is_not_a_list_or_holds_no_mappings():
 
 def test_a_username_twice_is_refused_whatever_its_case():
     found = problems([{"username": "alice", "password": SECRET}, {"username": "Alice", "password": SECRET}], DOMAINS)
-    assert found == ["sipha_subscribers[1] (Alice) repeats the username of sipha_subscribers[0]; each user appears once (per domain)."]
+    assert found == ["sipha_subscribers[1] (Alice) repeats the username of sipha_subscribers[0]; each user appears once, "
+                     "in one domain (registrations are kept by user name)."]
 
 
-def test_the_same_username_in_two_domains_is_allowed():
+def test_the_same_username_in_two_domains_is_refused_too():
+    # Registrations are kept by user name: alice@B would take alice@A's calls.
     users = [{"username": "alice", "password": SECRET}, {"username": "alice", "domain": "203.0.113.10", "password": SECRET}]
-    assert problems(users, DOMAINS) == []
+    assert "repeats the username of sipha_subscribers[0]" in problems(users, DOMAINS)[0]
 
 
 def test_kamailio_rows_hold_digest_hashes_for_the_domain_and_no_password():
@@ -129,7 +131,8 @@ def test_mariadb_statements_add_a_new_table_in_one_upsert_and_nothing_twice():
     assert first[0]["query"] == (
         "INSERT INTO subscriber (username, domain, password, ha1, ha1b) VALUES "
         "(%s, %s, %s, %s, %s), (%s, %s, %s, %s, %s), (%s, %s, %s, %s, %s) "
-        "ON DUPLICATE KEY UPDATE password = VALUES(password), ha1 = VALUES(ha1), ha1b = VALUES(ha1b)"
+        "ON DUPLICATE KEY UPDATE username = VALUES(username), domain = VALUES(domain), password = VALUES(password), "
+        "ha1 = VALUES(ha1), ha1b = VALUES(ha1b)"
     )
     assert first[0]["args"][:5] == ["user0001", "sip.example.com", "", md5("user0001:sip.example.com:pw-0001-secret"),
                                     md5("user0001@sip.example.com:sip.example.com:pw-0001-secret")]
@@ -161,6 +164,19 @@ def test_absent_users_are_removed_only_if_there_and_exclusive_removes_the_unlist
     assert kept[0]["args"] == ["carol", "d"] and kept[0]["label"] == "remove 1 subscriber"
     purged = statements(wanted, current, "mariadb", True)
     assert purged[0]["args"] == ["carol", "d", "eve", "d"]
+
+
+def test_mariadb_matches_a_row_whatever_its_case_and_takes_the_lists_spelling():
+    # MariaDB's unique key ignores case: "Alice" in the table is alice's row.
+    wanted = rows([{"username": "alice", "password": SECRET}, {"username": "carol", "state": "absent"}], "d")
+    current = [dict(wanted["present"][0], username="Alice"), {"username": "CAROL", "domain": "d"}]
+    found = statements(wanted, current, "mariadb")
+    assert [s["label"] for s in found] == ["add or change 1 subscriber", "remove 1 subscriber"]
+    assert found[0]["args"][0] == "alice" and found[1]["args"] == ["CAROL", "d"]
+    # Once written as the list spells it, nothing more to do.
+    assert statements(wanted, [dict(wanted["present"][0])], "mariadb") == []
+    # PostgreSQL's key is exact: "Alice" is another user.
+    assert statements(wanted, current, "postgresql")[0]["args"][0] == "alice"
 
 
 def test_large_lists_go_in_batches():
