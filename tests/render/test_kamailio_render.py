@@ -21,7 +21,7 @@ BASE = {
     "sipha_public_gateway": "203.0.113.1",
     "sipha_db_host": "10.0.0.21",
     "sipha_db_password": "Xq7-render-test-secret",
-    "sipha_sip_secret": "Kx9-render-sip-secret",
+    "sipha_sip_secret": "Kx9-render-sip-secret-of-32-characters",
     "kamailio_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32, port: 5080, transport: tcp}]",
 }
 KINDS = ("kamailio.cfg", "sipha-secrets.cfg", "dispatcher.list")
@@ -29,8 +29,10 @@ KINDS = ("kamailio.cfg", "sipha-secrets.cfg", "dispatcher.list")
 
 def render(render_files, **cluster):
     files, output = render_files("render_kamailio.yml", dict(BASE, **cluster), NODES, KINDS)
-    # The password goes into sipha-secrets.cfg only, and never into Ansible's output.
+    # The password goes into sipha-secrets.cfg only, and never into Ansible's
+    # output; nor does the SIP secret.
     assert "Xq7-render-test-secret" not in output
+    assert "Kx9-render-sip-secret" not in output
     return files
 
 
@@ -91,8 +93,8 @@ def assert_safe_edge(cfg, db, own_ip):
     # Digest authentication against the subscriber table's hashes, with the
     # cluster's nonce secret (from the secrets file, never in kamailio.cfg).
     assert {"auth", "auth_db", "pike", "htable", "sqlops"} <= set(loaded(cfg))
-    assert '#!define SIP_SECRET "Kx9-render-sip-secret"' in db
-    assert "Kx9-render-sip-secret" not in cfg
+    assert '#!define SIP_SECRET "Kx9-render-sip-secret-of-32-characters"' in db
+    assert "Kx9-render-sip-secret-of-32-characters" not in cfg
     assert 'modparam("auth", "secret", SIP_SECRET)' in cfg
     assert modparam(cfg, "auth_db", "calculate_ha1") == "0" and modparam(cfg, "auth_db", "password_column") == "ha1"
     assert modparam(cfg, "auth_db", "use_domain") == "1"
@@ -104,13 +106,25 @@ def assert_safe_edge(cfg, db, own_ip):
     assert modparam(cfg, "pike", "reqs_density_per_unit") == "50" and modparam(cfg, "pike", "sampling_time_unit") == "2"
     assert 'modparam("htable", "htable", "sipha_ban=>size=10;autoexpire=300;")' in cfg
     assert '#!define TRUSTED_PEERS "10.0.0.31,10.0.0.32"' in cfg
-    assert '#!define INSIDE_NETS "10.0.0.0/24,203.0.113.10/32,127.0.0.0/8,::1/128"' in cfg
-    assert 'if (is_in_subnet("$si", TRUSTED_PEERS) && ($Ri == "%s" || !is_in_subnet("$si", PRIVATE_NET))) {' % own_ip in cfg
-    assert "FLOOD_EXEMPT" not in cfg
+    assert ('#!define INSIDE_NETS "10.0.0.0/24,203.0.113.10/32,0.0.0.0/8,127.0.0.0/8,169.254.0.0/16,224.0.0.0/4,'
+            '255.255.255.255/32,::/128,::1/128,fe80::/10,ff00::/8"') in cfg
+    assert 'if (is_in_subnet("$si", TRUSTED_PEERS) && ($Ri == "%s" || !is_in_subnet("$si", INSIDE_NETS))) {' % own_ip in cfg
+    assert '#!define OWN_ADDRESSES "203.0.113.10/32,%s/32"' % own_ip in cfg
+    assert "FLOOD_EXEMPT" not in cfg and "src_ip == myself" not in cfg
+    # REGISTER is never a trusted peer's; an ACK without a To tag is dropped;
+    # a stateless ACK passes the guard too; a registered contact is never a
+    # trusted peer.
+    assert "if (isflagset(FLT_TRUSTED) && !is_method(\"REGISTER\")) {" in cfg
+    assert 'if (is_method("ACK")) {\n\t\texit;\n\t}\n\t# No preloaded Route' in cfg
+    assert 'route[RELAY] {\n\t# The first destination here' in cfg and 'send_reply("403", "Forbidden");\n\t\t}\n\t\texit;' in cfg
+    assert "setflag(FLT_TO_CONTACT);" in cfg and "if (isflagset(FLT_TO_CONTACT)) {" in cfg
     # Signed Record-Route, in-dialog requests only along it.
-    assert 'add_rr_param(";sg=$var(signature)");' in cfg and "$ci + \":\" + SIP_SECRET" in cfg
+    assert 'add_rr_param(";st=$var(rr_time);sg=$var(signature)");' in cfg
+    assert '$var(signed) = SIP_SECRET + ":" + $ci + ":" + $var(rr_ftag) + ":" + $var(rr_time) + ":" + SIP_SECRET;' in cfg
+    assert "#!define DIALOG_MAX_AGE 46800" in cfg and "$var(rr_age) > DIALOG_MAX_AGE" in cfg
     # Identity headers from untrusted sources are dropped.
-    assert 'remove_hf("P-Asserted-Identity");' in cfg and 'remove_hf("Remote-Party-ID");' in cfg
+    for header in ("P-Asserted-Identity", "Remote-Party-ID", "Diversion", "History-Info", "P-Charge-Info"):
+        assert 'remove_hf("%s");' % header in cfg
     # A lookup the database did not answer is not "not registered".
     assert 'sql_query("sipha", "SELECT 1")' in cfg and 'sl_send_reply("503", "Service Unavailable");' in cfg
     assert "sipha-local.cfg" not in cfg and "LOCAL_REQUEST" not in cfg
@@ -133,7 +147,7 @@ def test_edge_settings_an_operator_changes(render_files):
     assert 'if (!is_in_subnet("$si", "198.51.100.0/24")) {' in edge
     assert '#!define TRUSTED_PEERS "10.0.0.31,10.0.0.32,192.0.2.7,192.0.2.64/28"' in cfg
     assert '#!define FLOOD_EXEMPT "198.51.100.0/24"' in cfg
-    assert '#!define INSIDE_NETS "10.0.0.0/24,10.9.0.0/16,203.0.113.10/32,127.0.0.0/8,::1/128"' in cfg
+    assert '#!define INSIDE_NETS "10.0.0.0/24,10.9.0.0/16,203.0.113.10/32,0.0.0.0/8,' in cfg
     assert "alias=sip.example.com\n" in cfg and "alias=203.0.113.10\n" not in cfg
     assert modparam(cfg, "registrar", "max_contacts") == "2"
     assert 'server_header="Server: Edge sip-a"' in cfg and "server_signature" not in cfg

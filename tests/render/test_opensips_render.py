@@ -26,7 +26,7 @@ BASE = {
     "sipha_sip_proxy": "opensips",
     "sipha_db_host": "10.0.0.21",
     "sipha_db_password": "Xq7-render-test-secret",
-    "sipha_sip_secret": "Kx9-render-sip-secret",
+    "sipha_sip_secret": "Kx9-render-sip-secret-of-32-characters",
     "opensips_repository_uri": "http://deb.example.test/opensips",
     "sipha_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32, port: 5080, transport: tcp}]",
 }
@@ -39,8 +39,10 @@ DISPATCHER_HEADER = (
 
 def render(render_files, nodes=None, **cluster):
     files, output = render_files("render_opensips.yml", dict(BASE, **cluster), nodes or NODES, KINDS)
-    # The password goes into sipha-secrets.cfg only, and never into Ansible's output.
+    # The password goes into sipha-secrets.cfg only, and never into Ansible's
+    # output; nor does the SIP secret.
     assert "Xq7-render-test-secret" not in output
+    assert "Kx9-render-sip-secret" not in output
     return files
 
 
@@ -185,7 +187,7 @@ def assert_safe_edge(cfg, db, own_ip):
     # key is the same on every node, 32 characters, in the secrets file only.
     secret = modparam([db], "auth", "secret")
     assert re.match(r"^[0-9a-f]{32}$", secret) and secret not in cfg
-    assert "Kx9-render-sip-secret" not in cfg + db
+    assert "Kx9-render-sip-secret-of-32-characters" not in cfg + db
     assert modparam([cfg], "auth", "disable_nonce_check") == "1"
     assert modparam([cfg], "auth_db", "calculate_ha1") == "0" and modparam([cfg], "auth_db", "use_domain") == "1"
     assert modparam([db], "auth_db", "db_url") == modparam([db], "usrloc", "db_url") == modparam([db], "sqlops", "db_url")
@@ -199,16 +201,26 @@ def assert_safe_edge(cfg, db, own_ip):
     flood = cfg.partition("route[FLOOD] {")[2].partition("\n}\n")[0]
     for server in ("10.0.0.31/32", "10.0.0.32/32"):
         assert "if ($(si{ip.matches,%s}) == 1)\n\t\t\t$var(trusted_source) = 1;" % server in flood
-    assert "if ($var(trusted_source) == 1 && ($var(arrived_private) == 1 || $var(private_source) == 0)) {" in flood
+    assert "if ($var(trusted_source) == 1 && ($var(arrived_private) == 1 || $var(inside_source) == 0)) {" in flood
+    # The node's own addresses are never counted; nothing else is exempt.
+    assert "$(si{ip.matches,203.0.113.10/32}) == 1)\n\t\t\t$var(own_source) = 1;" in flood
+    # REGISTER is never a trusted peer's; an ACK without a To tag is dropped.
+    assert 'if (isflagset("TRUSTED") && !is_method("REGISTER"))' in cfg
+    assert 'if (is_method("ACK")) {\n\t\tt_check_trans();\n\t\texit;' in cfg
+    # A registered contact is never a trusted peer.
+    assert 'setflag("TO_CONTACT");' in cfg and 'if (isflagset("TO_CONTACT")) {' in cfg
     assert "$(var(arrived){ip.matches,%s/32}) == 1" % own_ip in cfg
     # Signed Record-Route; in-dialog requests only along it.
-    assert 'record_route(";sg=$var(signature)");' in cfg
-    assert re.search(r"\$var\(signature\) = \$\(ci\{s\.sha256_hmac,[0-9a-f]{64}\}\{s\.substr,0,20\}\);", db)
+    assert 'record_route(";st=$var(rr_time);sg=$var(signature)");' in cfg
+    assert '$var(signed) = $ci + ":" + $var(rr_ftag) + ":" + $var(rr_time);' in db
+    assert re.search(r"\$var\(signature\) = \$\(var\(signed\)\{s\.sha256_hmac,[0-9a-f]{64}\}\{s\.substr,0,24\}\);", db)
     assert "$(var(top_route){uri.param,sg}) != $var(signature)" in cfg
+    assert "|| $var(rr_age) < 0 || $var(rr_age) > 46800) {" in cfg
     # Nothing to the private networks but to a trusted peer.
     for network in ("10.0.0.0/24", "203.0.113.10/32", "127.0.0.0/8", "::1/128"):
         assert "$(var(hop){ip.matches,%s}) == 1" % network in cfg
-    assert 'remove_hf("P-Asserted-Identity");' in cfg and 'remove_hf("Remote-Party-ID");' in cfg
+    for header in ("P-Asserted-Identity", "Remote-Party-ID", "Diversion", "History-Info", "P-Charge-Info"):
+        assert 'remove_hf("%s");' % header in cfg
     assert '!sql_query("SELECT 1")' in cfg and 'sl_send_reply(503, "Service Unavailable");' in cfg
     assert "sipha-local.cfg" not in cfg and "LOCAL_REQUEST" not in cfg
 
