@@ -66,7 +66,7 @@ SOUND_CLUSTER = {
     "sipha_public_gateway": "203.0.113.1",
     "sipha_db_host": "10.0.0.21",
     "sipha_db_password": "Xq7-preflight-test-secret",
-    "sipha_sip_secret": "Kx9-preflight-sip-secret",
+    "sipha_sip_secret": "Kx9-preflight-sip-secret-32-characters",
     "sipha_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32}]",
 }
 
@@ -188,7 +188,7 @@ def test_broken_sip_edge_settings(tmp_path, cluster, words):
     inventory = write_inventory(tmp_path, NODE1, NODE2, dict(SOUND_CLUSTER, **cluster))
     result = run_site(inventory)
     assert_stopped_before_any_host(result, *words)
-    assert "Kx9-preflight-sip-secret" not in result.stdout
+    assert "Kx9-preflight-sip-secret-32-characters" not in result.stdout
 
 
 SUBSCRIBERS_SECRET = "Sb5-subscriber-pw"
