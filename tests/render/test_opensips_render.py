@@ -228,8 +228,11 @@ def assert_safe_edge(cfg, db, own_ip):
 def test_edge_settings_an_operator_changes(render_files):
     """Authentication off (phones in listed networks only), a trunk, a domain
     name, an exempt network, the operator's own routing, a Server header."""
+    # A templated element that uses a collection's filter, as the lab's
+    # exempt network does ("{{ lab_client_address }}/32").
     files = render(render_files, opensips_auth="false", opensips_register_networks="[198.51.100.0/24]",
-                   sipha_trusted_peers="[192.0.2.7]", sipha_flood_exempt_networks="[198.51.100.0/24]",
+                   nat_gateway="\"{{ '198.51.100.0/24' | ansible.utils.nthhost(7) }}\"",
+                   sipha_trusted_peers="[192.0.2.7]", sipha_flood_exempt_networks="[\"{{ nat_gateway }}/32\"]",
                    sipha_sip_domains="[sip.example.com, 203.0.113.10]",
                    opensips_server_header="'Edge {{ inventory_hostname }}'",
                    opensips_local_routing="'route[LOCAL_REQUEST] { return; }'")
@@ -241,7 +244,7 @@ def test_edge_settings_an_operator_changes(render_files):
     assert "if ($(si{ip.matches,198.51.100.0/24}) == 1)" in edge and "if ($var(phone_network) != 1) {" in edge
     assert "$(si{ip.matches,192.0.2.7/32}) == 1" in cfg and "$(var(hop){ip.matches,192.0.2.7/32}) == 1" in cfg
     flood = cfg.partition("route[FLOOD] {")[2].partition("\n}\n")[0]
-    assert "$(si{ip.matches,198.51.100.0/24}) == 1)\n\t\t\t$var(exempt) = 1;" in flood
+    assert "$(si{ip.matches,198.51.100.7/32}) == 1)\n\t\t\t$var(exempt) = 1;" in flood
     assert "alias=sip.example.com" in code_lines(cfg)
     assert 'server_header="Server: Edge sip-a"' in cfg and "server_signature" not in cfg
     assert 'include_file "/etc/opensips/sipha-local.cfg"' in code_lines(cfg) and "\troute(LOCAL_REQUEST);" in cfg
