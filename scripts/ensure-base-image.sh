@@ -27,7 +27,7 @@ if ! debootstrap --variant=minbase \
   --include=systemd,systemd-sysv,dbus,python3,iproute2,procps \
   "$suite" "$rootfs" "$mirror" 2>&1 |
   grep --line-buffered -E '^(E:|W:|I: (Retrieving (Release|Packages)|Resolving|Found|Installing|Unpacking (required|the)|Configuring (required|the)|Base system))' |
-  sed -u 's/^/    /'; then
+  sed -u "s/^/    [$suite] /"; then
   die "debootstrap of $suite from the machine's mirror failed (output above)"
 fi
 [ -x "$rootfs/lib/systemd/systemd" ] || die "debootstrap left no systemd in the root file system"

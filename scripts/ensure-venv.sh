@@ -18,7 +18,7 @@ step "Creating Python venv in $venv and installing requirements.txt (about a min
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv" || die "python3 -m venv failed: install python3-venv"
 # Show one line per package as progress; the exit status is pip's own.
 if ! "$venv/bin/pip" install --disable-pip-version-check --progress-bar off -r requirements.txt \
-  > >(grep --line-buffered -E '^(Collecting|Successfully|ERROR)' | sed -u 's/^/    /') 2>&1; then
+  > >(grep --line-buffered -E '^(Collecting|Successfully|ERROR)' | sed -u 's/^/    [venv] /') 2>&1; then
   die "pip could not install requirements.txt into $venv (output above)"
 fi
 printf '%s\n' "$want" >"$stamp"
