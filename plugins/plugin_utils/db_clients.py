@@ -1,0 +1,46 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Who may use the proxies' database account, in the form each engine takes."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.sipha.cluster.plugins.plugin_utils.network import netaddr
+
+
+def _network(value):
+    try:
+        return netaddr.IPNetwork(str(value).strip())
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        raise ValueError("%r is not an IP address or a network in CIDR form such as 10.0.0.11/32" % (value,))
+
+
+def mariadb_account_hosts(networks):
+    """The host parts of the MariaDB accounts that admit clients from ``networks``.
+
+    ``networks`` holds addresses or CIDRs. One address (bare, /32 or /128)
+    becomes the address itself, the account MariaDB matches for that client
+    only ('user'@'10.0.0.11'). A wider IPv4 network becomes MariaDB's
+    network/netmask form ('user'@'10.0.0.0/255.255.255.0'); MariaDB has no
+    such form for IPv6, so a wider IPv6 network is refused. Host bits of a
+    network are dropped, addresses are written in their short form, and each
+    host part appears once, in the order given.
+    """
+    if isinstance(networks, (str, bytes)) or not hasattr(networks, "__iter__"):
+        raise ValueError("the client networks must be a list of addresses or CIDRs, not %r" % (networks,))
+    hosts = []
+    for value in networks:
+        net = _network(value)
+        if net.size == 1:
+            host = str(net.ip)
+        elif net.version == 4:
+            host = "%s/%s" % (net.network, net.netmask)
+        else:
+            raise ValueError(
+                "%s is an IPv6 network; MariaDB matches an IPv6 client by its address only, so list the "
+                "clients' addresses (/128) instead" % (value,)
+            )
+        if host not in hosts:
+            hosts.append(host)
+    return hosts
