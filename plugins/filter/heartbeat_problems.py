@@ -12,8 +12,9 @@ version_added: 0.4.0
 description:
   - Checks each node's effective heartbeat settings (authkeys secret set and long enough; keepalive
     below warntime below deadtime; initdead at least twice deadtime; node names distinct; a fence
-    device for every node when STONITH is on, and at most two nodes then) and that the shared
-    settings are equal on every node.
+    device for every node when STONITH is on, and at most two nodes then; no IPMI device with
+    C(interface=lan), IPMI 1.5 with its cleartext password, unless C(stonith_ipmi_allow_lan) is true)
+    and that the shared settings are equal on every node.
   - Each message names the host, the variable and the fix. playbooks/preflight.yml runs it before any
     host is touched.
 options:
@@ -21,7 +22,7 @@ options:
     description:
       - Node name to settings, with the keys C(node_name), C(authkeys_secret), C(keepalive), C(warntime),
         C(deadtime), C(initdead), C(udpport), C(auto_failback), C(preferred_node), C(second_link_interface),
-        C(second_link_address), C(stonith), C(stonith_device), C(units).
+        C(second_link_address), C(stonith), C(stonith_device), C(stonith_ipmi_allow_lan), C(units).
     type: dict
     required: true
 """

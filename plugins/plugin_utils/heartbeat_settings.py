@@ -31,6 +31,9 @@ UNIT = re.compile(r"^[A-Za-z0-9@._\\-]+$")
 # Settings every node must share, or the nodes judge each other differently.
 SHARED = ("keepalive", "warntime", "deadtime", "initdead", "udpport", "auto_failback", "stonith", "preferred_node")
 STONITH_TYPE = re.compile(r"^[A-Za-z0-9_./-]+$")
+# The fence types that drive a BMC over IPMI with ipmitool (the role runs
+# external/ipmi as external/sipha-ipmi, which reads the password from a file).
+IPMI_TYPES = ("external/ipmi", "external/sipha-ipmi")
 
 
 def _seconds(value):
@@ -94,7 +97,21 @@ def _secret_problems(host, secret):
     return problems
 
 
-def _device_problems(host, device):
+def _ipmi_problems(where, device, allow_lan):
+    """An IPMI device on interface lan (IPMI 1.5: unencrypted, the password may go in clear text), unless allowed."""
+    if device.get("type") not in IPMI_TYPES or not isinstance(device.get("params"), dict):
+        return []
+    interface = str(device["params"].get("interface", "")).strip().lower()
+    if interface != "lan" or flag(allow_lan):
+        return []
+    return [
+        "%s.params.interface is lan: IPMI 1.5, whose sessions are not encrypted and may carry the BMC password "
+        "in clear text. Use lanplus (IPMI 2.0), or set heartbeat_stonith_ipmi_allow_lan: true if this BMC speaks "
+        "nothing else." % where
+    ]
+
+
+def _device_problems(host, device, allow_lan=False):
     """Problems of the fence device that powers off `host`."""
     where = "%s: heartbeat_stonith_device" % host
     if not isinstance(device, dict) or not device:
@@ -117,7 +134,7 @@ def _device_problems(host, device):
                 "%s.params.%s: names and values go into ha.cf as name=value words, so they may not be empty or hold "
                 "blanks or '#'." % (where, name)
             )
-    return problems
+    return problems + _ipmi_problems(where, device, allow_lan)
 
 
 def heartbeat_problems(nodes):
@@ -169,7 +186,9 @@ def heartbeat_problems(nodes):
                 "the peer's, which covers two nodes. Use two nodes, or keepalived." % len(hosts)
             )
         for host in hosts:
-            problems.extend(_device_problems(host, nodes[host].get("stonith_device")))
+            problems.extend(
+                _device_problems(host, nodes[host].get("stonith_device"), nodes[host].get("stonith_ipmi_allow_lan"))
+            )
     return problems
 
 

@@ -47,13 +47,32 @@ def test_each_node_heartbeats_to_its_peer_and_fences_it_by_ipmi(run_render):
         assert lines(conf, "ucast") == [["ucast", "eth0", NODES[peer].split("/", maxsplit=1)[0]]]
         assert lines(conf, "node") == [["node", "sip-a"], ["node", "sip-b"]]
         # Positional, in the order `stonith -t external/ipmi -n` names them,
-        # whatever order the inventory wrote them in.
-        assert lines(conf, "stonith_host") == [["stonith_host", name, "external/ipmi", peer, bmc, "fence", "Pw-" + peer, "lanplus"]]
+        # whatever order the inventory wrote them in; through the plugin that
+        # reads the password from the root-only file the role writes.
+        assert lines(conf, "stonith_host") == [[
+            "stonith_host", name, "external/sipha-ipmi", peer, bmc, "fence", "/etc/ha.d/stonith/%s.ipmi-passwd" % peer,
+            "lanplus"]]
         assert lines(conf, "auto_failback") == [["auto_failback", "off"]]
         assert [lines(conf, key)[0][1] for key in ("keepalive", "warntime", "deadtime", "initdead")] == [
             "1000ms", "3000ms", "5000ms", "20000ms"]
         # udpport must come before the media lines.
         assert conf.index("udpport 694") < conf.index("ucast ")
+
+
+def test_no_bmc_password_in_any_file(run_render):
+    files = render(run_render)
+    for name in NODES:
+        for kind, text in files[name].items():
+            assert "Pw-sip-" not in text, (name, kind)
+
+
+def test_a_docker_fence_device_is_written_as_given(run_render):
+    docker = ("{'type': 'external/sipha-docker', 'params': {'hostname': '%s', 'ipaddr': '192.0.2.250', 'ipport': 2375, "
+              "'api_version': '1.41', 'container': 'lab-%s', 'delay': 0}}")
+    files = render(run_render, heartbeat_stonith_device="\"{{ {'sip-a': %s, 'sip-b': %s}[inventory_hostname] }}\"" % (
+        docker % ("sip-a", "sip-a"), docker % ("sip-b", "sip-b")))
+    assert lines(files["sip-a"]["ha.cf"], "stonith_host") == [
+        ["stonith_host", "sip-a", "external/sipha-docker", "sip-b", "192.0.2.250", "2375", "1.41", "lab-sip-b", "0"]]
 
 
 def test_haresources_is_the_group_in_the_classic_order_and_the_same_everywhere(run_render):

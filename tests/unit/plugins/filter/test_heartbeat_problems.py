@@ -189,6 +189,63 @@ def test_device_without_a_type():
     assert_one_problem(problems, "node1: heartbeat_stonith_device.type is None")
 
 
+def ipmi_on(interface, host="node1"):
+    with_interface = device(host)
+    with_interface["params"].update(interface=interface, passwd="Ipmi-unit-secret")
+    return with_interface
+
+
+@pytest.mark.parametrize("interface", ["lan", "LAN", "Lan"])
+def test_ipmi_over_lan_is_refused_naming_the_variable_and_the_fix(interface):
+    problems = problems_of(node1={"stonith_device": ipmi_on(interface)})
+    assert_one_problem(
+        problems, "node1: heartbeat_stonith_device.params.interface is lan", "IPMI 1.5", "clear text",
+        "Use lanplus", "heartbeat_stonith_ipmi_allow_lan: true")
+    # The password is not in the message.
+    assert "Ipmi-unit-secret" not in problems[0]
+
+
+def test_ipmi_over_lan_is_refused_on_every_node_that_has_it():
+    problems = problems_of(stonith_device=None, node1={"stonith_device": ipmi_on("lan", "node1")},
+                           node2={"stonith_device": ipmi_on("lan", "node2")})
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("node1: ") and problems[1].startswith("node2: ")
+
+
+@pytest.mark.parametrize("allowed", [True, "true", "yes", "True"])
+def test_ipmi_over_lan_when_explicitly_allowed(allowed):
+    assert problems_of(node1={"stonith_device": ipmi_on("lan"), "stonith_ipmi_allow_lan": allowed}) == []
+
+
+@pytest.mark.parametrize("allowed", [False, "false", "False", None, ""])
+def test_ipmi_over_lan_not_allowed_by_a_false_setting(allowed):
+    problems = problems_of(node1={"stonith_device": ipmi_on("lan"), "stonith_ipmi_allow_lan": allowed})
+    assert_one_problem(problems, "node1: heartbeat_stonith_device.params.interface is lan")
+
+
+def test_ipmi_allow_lan_is_judged_on_the_node_whose_device_it_is():
+    # node2's permission does not cover node1's device.
+    problems = problems_of(node1={"stonith_device": ipmi_on("lan")}, node2={"stonith_ipmi_allow_lan": True})
+    assert_one_problem(problems, "node1: heartbeat_stonith_device.params.interface is lan")
+
+
+@pytest.mark.parametrize("interface", ["lanplus", "LANPLUS", "open"])
+def test_ipmi_over_other_interfaces_is_sound(interface):
+    assert problems_of(node1={"stonith_device": ipmi_on(interface)}) == []
+
+
+def test_ipmi_lan_refused_for_the_password_file_plugin_too():
+    named = ipmi_on("lan")
+    named["type"] = "external/sipha-ipmi"
+    problems = problems_of(node1={"stonith_device": named})
+    assert_one_problem(problems, "node1: heartbeat_stonith_device.params.interface is lan")
+
+
+def test_interface_lan_of_another_device_type_is_not_judged():
+    other = {"type": "external/sipha-docker", "params": {"hostname": "node1", "ipaddr": "192.0.2.20", "interface": "lan"}}
+    assert problems_of(node1={"stonith_device": other}) == []
+
+
 def test_unit_that_haresources_cannot_name():
     problems = problems_of(node1={"units": ["kamailio.service", "my::unit"]})
     assert_one_problem(problems, "node1: the unit 'my::unit' cannot be named in haresources")
