@@ -357,3 +357,36 @@ def test_database_password_left_out_altogether(tmp_path):
     cluster = {key: value for key, value in SOUND_CLUSTER.items() if key != "sipha_db_password"}
     inventory = write_inventory(tmp_path, NODE1, NODE2, cluster)
     assert_stopped_before_any_host(run_site(inventory), "sipha_db_password is not set", "ansible-vault create")
+
+
+# Strings written into the daemons' configuration files, and secrets Ansible
+# would template: each named before any host is touched, no secret printed.
+@pytest.mark.parametrize(
+    "cluster, words",
+    [
+        pytest.param({"sipha_cluster_name": '"sip-prod\\nroute { drop; }"'},
+                     ["sipha_cluster_name holds a newline", "kamailio.cfg", "keepalived.conf", "on one line"],
+                     id="newline-in-cluster-name"),
+        pytest.param({"sipha_public_interface": "'eth1 }'"},
+                     ["sipha_public_interface holds a blank", "one word"], id="blank-in-interface"),
+        pytest.param({"sipha_sip_secret": '"Kx9-preflight-sip-secret-32-characters\\n"'},
+                     ["sipha_sip_secret holds a newline"], id="newline-after-sip-secret"),
+        pytest.param({"sipha_db_password": "'Xq7-preflight-test-secret{{7}}'"},
+                     ["sipha_db_password holds {{", "templated it", "!unsafe", "encrypt_string"], id="templated-db-password"),
+    ],
+)
+def test_broken_config_strings_and_templated_secrets(tmp_path, cluster, words):
+    inventory = write_inventory(tmp_path, NODE1, NODE2, dict(SOUND_CLUSTER, **cluster))
+    result = run_site(inventory)
+    assert_stopped_before_any_host(result, *words)
+    assert "Xq7-preflight-test-secret" not in result.stdout
+    assert "Kx9-preflight-sip-secret-32-characters" not in result.stdout
+
+
+def test_unsafe_secret_with_braces_passes_preflight(tmp_path):
+    # The control case: the same password marked !unsafe is used as written.
+    cluster = dict(SOUND_CLUSTER, sipha_db_password="!unsafe 'Xq7-preflight-test-secret{{7}}'")
+    inventory = write_inventory(tmp_path, NODE1, NODE2, cluster)
+    result = run_site(inventory)
+    assert result.returncode != 0
+    assert "sipha.cluster.node :" in result.stdout, result.stdout
