@@ -193,13 +193,45 @@ def _route_problem(holds_vip, vip_ip, gateway_ip, public_interface, routes, best
     return None
 
 
-def node_state(links, routes, sockets_text, vip, private_interface="eth0", public_interface="eth1", gateway=None, sip_port=5060, check_sip=False, expect="any"):
+def wildcard_listeners(sockets, public_interface):
+    """The sockets that take packets for every address, the VIP included, as "proto local".
+
+    A socket bound to the unspecified address (0.0.0.0, ::, * for IPv6
+    with IPv4 too) without a device, or with the public NIC as its device,
+    answers on the public NIC whatever the design meant it for.
+    """
+    found = []
+    for sock in sockets:
+        if sock["device"] and sock["device"] != public_interface:
+            continue
+        if sock["address"] == "*" or sock["address"] in ("0.0.0.0", "::"):
+            found.append("%s %s" % (sock["proto"], sock["local"]))
+    return found
+
+
+def _wildcard_problem(listeners, allowed, public_interface):
+    unexpected = [entry for entry in listeners if "%s/%s" % (entry.split()[0], entry.rpartition(":")[2]) not in allowed]
+    if not unexpected:
+        return None
+    return (
+        "Sockets listen on every address, the public NIC %s included: %s; only %s may. Bind them to the private "
+        "address or the loopback, or remove the package that brought them (ss -lntup names the process)."
+        % (public_interface, ", ".join(unexpected), ", ".join(allowed) or "none")
+    )
+
+
+def node_state(
+    links, routes, sockets_text, vip, private_interface="eth0", public_interface="eth1", gateway=None, sip_port=5060,
+    check_sip=False, expect="any", wildcard_allowed=None,
+):
     """Facts and problems of one node.
 
     ``links`` is the parsed JSON of ``ip -j addr show``, ``routes`` the parsed
     JSON of ``ip -j -4 route show default`` and ``ip -j -6 route show default``
     in one list, ``sockets_text`` what ``ss -H -l -n -u -t`` printed. Raises
-    ParameterError for parameters that cannot be right.
+    ParameterError for parameters that cannot be right. ``wildcard_allowed``
+    ("tcp/22", "udp/694") lists what may listen on every address; None
+    checks nothing of the kind.
 
     Each broken rule gives at most one sentence, and each default route is
     blamed once: a route on the private NIC is a private gateway, never also
@@ -231,7 +263,9 @@ def node_state(links, routes, sockets_text, vip, private_interface="eth0", publi
 
     sip_sockets = []
     sip_listening = False
-    for sock in parse_sockets(sockets_text):
+    sockets = parse_sockets(sockets_text)
+    wildcards = wildcard_listeners(sockets, public_interface)
+    for sock in sockets:
         if serves(sock, vip_ip, vip_interface or public_interface, sip_port):
             sip_sockets.append("%s %s" % (sock["proto"], sock["local"]))
             sip_listening = sip_listening or sock["proto"] == "udp"
@@ -276,6 +310,11 @@ def node_state(links, routes, sockets_text, vip, private_interface="eth0", publi
             % (vip_ip, public_interface, public.get("operstate"), ",".join(public.get("flags") or []) or "none")
         )
 
+    if wildcard_allowed is not None:
+        wildcard_problem = _wildcard_problem(wildcards, wildcard_allowed, public_interface)
+        if wildcard_problem:
+            problems.append(wildcard_problem)
+
     return {
         "vip": str(vip_ip),
         "holds_vip": holds_vip,
@@ -289,6 +328,7 @@ def node_state(links, routes, sockets_text, vip, private_interface="eth0", publi
         "public_addresses": public_addresses,
         "sip_listening": sip_listening,
         "sip_sockets": sip_sockets,
+        "wildcard_listeners": wildcards,
         "role": "active" if holds_vip else "standby",
         "problems": problems,
     }

@@ -62,6 +62,13 @@ options:
     type: str
     choices: [active, standby, any]
     default: any
+  wildcard_allowed:
+    description:
+      - What may listen on every address (0.0.0.0, ::), written C(proto/port), for example V(tcp/22).
+      - Any other socket bound so, without a device or on the public NIC, is a problem, since it answers on the
+        VIP. When not given, such sockets are only reported in RV(wildcard_listeners).
+    type: list
+    elements: str
   fail_on_problems:
     description:
       - Whether to fail when RV(problems) is not empty. The facts are returned in both cases.
@@ -206,6 +213,12 @@ sip_sockets:
   type: list
   elements: str
   sample: ["udp 203.0.113.10:5060", "tcp 203.0.113.10:5060"]
+wildcard_listeners:
+  description: The sockets bound to every address (without a device or on the public NIC), as protocol and C(ss) local address.
+  returned: always
+  type: list
+  elements: str
+  sample: ["tcp 0.0.0.0:22", "udp 0.0.0.0:694"]
 role:
   description: C(active) when the node holds the VIP, else C(standby).
   returned: always
@@ -259,6 +272,7 @@ def main():
             sip_port=dict(type="int", default=5060),
             check_sip=dict(type="bool", default=False),
             expect=dict(type="str", choices=["active", "standby", "any"], default="any"),
+            wildcard_allowed=dict(type="list", elements="str"),
             fail_on_problems=dict(type="bool", default=True),
         ),
         supports_check_mode=True,
@@ -278,7 +292,7 @@ def main():
     routes += [dict(route, family="inet6") for route in read_json(module, [ip, "-j", "-6", "route", "show", "default"], missing_family_ok=True)]
     sockets = read(module, [ss, "-H", "-l", "-n", "-u", "-t"])
 
-    state = vip_state.node_state(links, routes, sockets, check_sip=p["check_sip"], **settings)
+    state = vip_state.node_state(links, routes, sockets, check_sip=p["check_sip"], wildcard_allowed=p["wildcard_allowed"], **settings)
     if state["problems"] and p["fail_on_problems"]:
         module.fail_json(msg="%d problem(s) on this node: %s" % (len(state["problems"]), " ".join(state["problems"])), **state)
     module.exit_json(changed=False, **state)

@@ -68,6 +68,7 @@ def test_healthy_active_node():
         "public_addresses": [],
         "sip_listening": True,
         "sip_sockets": ["udp 10.99.20.100:5060", "tcp 10.99.20.100:5060"],
+        "wildcard_listeners": [],
         "role": "active",
         "problems": [],
     }
@@ -87,6 +88,7 @@ def test_healthy_standby_node():
         "public_addresses": [],
         "sip_listening": False,  # 10.99.10.11:5060 is on the private address, not the VIP
         "sip_sockets": [],
+        "wildcard_listeners": [],
         "role": "standby",
         "problems": [],
     }
@@ -404,3 +406,39 @@ def test_the_holder_keeps_its_route_through_the_gateway():
 def test_a_device_route_is_told_apart_by_its_source():
     assert vip_state.default_routes([{"dst": "default", "dev": "eth1", "prefsrc": "2001:db8::1"}])[0]["family"] == "inet6"
     assert vip_state.default_routes([{"dst": "default", "dev": "eth1"}])[0]["family"] is None
+
+
+# What listens on every address (and so on the VIP)
+
+
+@pytest.mark.parametrize(
+    "case, found",
+    [
+        ("active", []),
+        ("active-wildcard-listener", ["udp 0.0.0.0:5060"]),
+        ("active-dualstack-listener", ["udp *:5060"]),
+        ("active-v6only-listener", ["udp [::]:5060"]),
+        # Bound to the public NIC: every address there, the VIP included.
+        ("active-device-listener", ["udp 0.0.0.0%eth1:5060"]),
+        # Bound to the private NIC: not reachable through the VIP.
+        ("active-private-device-listener", []),
+    ],
+)
+def test_wildcard_listeners_are_reported(case, found):
+    assert state(case)["wildcard_listeners"] == found
+
+
+def test_wildcard_listeners_are_no_problem_unless_asked():
+    assert state("active-wildcard-listener")["problems"] == []
+
+
+def test_an_unexpected_wildcard_listener_is_a_problem():
+    assert_one_problem(state("active-wildcard-listener", wildcard_allowed=["tcp/22"]), "udp 0.0.0.0:5060", "eth1", "only tcp/22 may")
+
+
+def test_an_allowed_wildcard_listener_is_no_problem():
+    assert state("active-wildcard-listener", wildcard_allowed=["udp/5060"])["problems"] == []
+
+
+def test_nothing_allowed_on_every_address():
+    assert_one_problem(state("active-dualstack-listener", wildcard_allowed=[]), "udp *:5060", "only none may")
