@@ -40,7 +40,8 @@ def write_inventory(tmp_path, node1, node2, cluster, everyone=None):
         if host_vars is None:  # leave the node out
             continue
         lines.append("        %s:" % name)
-        lines.append("          ansible_connection: community.docker.docker")
+        if "ansible_connection" not in host_vars:
+            lines.append("          ansible_connection: community.docker.docker")
         lines.append("          ansible_host: sipha-test-no-such-container-%s" % name)
         lines += ["          %s: %s" % item for item in host_vars.items()]
     inventory.write_text("\n".join(lines) + "\n")
@@ -390,3 +391,34 @@ def test_unsafe_secret_with_braces_passes_preflight(tmp_path):
     result = run_site(inventory)
     assert result.returncode != 0
     assert "sipha.cluster.node :" in result.stdout, result.stdout
+
+
+# The firewall (roles/firewall): the bad inputs, each named before
+# any host is touched. An SSH connection that the firewall would lock out
+# is told apart from the lab's Docker connection.
+@pytest.mark.parametrize(
+    "node1, cluster, words",
+    [
+        pytest.param(NODE1, {"rtpengine_port_min": "40000", "rtpengine_port_max": "30000"},
+                     ["rtpengine_port_min (40000) is above rtpengine_port_max (30000): that is not a range"], id="rtp-range-reversed"),
+        pytest.param(NODE1, {"sipha_admin_networks": "['10.30.0.0']"},
+                     ["sipha_admin_networks has '10.30.0.0', which is not a network in CIDR form"], id="admin-network-not-cidr"),
+        pytest.param(dict(NODE1, ansible_connection="ssh"), {},
+                     ["node1: the firewall (sipha_firewall) admits SSH only from sipha_admin_networks, which is empty",
+                      "lock you out"], id="ssh-lock-out"),
+        pytest.param(NODE1, {"firewall_allow": "[{proto: tcp, port: 9100}]"},
+                     ["firewall_allow[0].sources must be a non-empty list"], id="extra-rule-without-sources"),
+    ],
+)
+def test_broken_firewall_settings(tmp_path, node1, cluster, words):
+    inventory = write_inventory(tmp_path, node1, NODE2, dict(SOUND_CLUSTER, **cluster))
+    result = run_site(inventory)
+    assert_stopped_before_any_host(result, *words)
+
+
+def test_ssh_with_admin_networks_or_without_firewall_passes_preflight(tmp_path):
+    for cluster in ({"sipha_admin_networks": "['10.30.0.0/24']"}, {"sipha_firewall": "false"}):
+        inventory = write_inventory(tmp_path, dict(NODE1, ansible_connection="ssh"), NODE2, dict(SOUND_CLUSTER, **cluster))
+        result = run_site(inventory)
+        assert "sipha_admin_networks" not in result.stdout, result.stdout
+        assert "sipha.cluster.node :" in result.stdout or "UNREACHABLE" in result.stdout, result.stdout
