@@ -81,7 +81,7 @@ def _network(value):
         return None
 
 
-def _allow_problems(host, allow):
+def _allow_problems(host, allow, on_node=True):
     if not isinstance(allow, list):
         return ["%s: firewall_allow must be a list of {interface, proto, port, sources}, got %r." % (host, allow)]
     problems = []
@@ -94,6 +94,11 @@ def _allow_problems(host, allow):
             problems.append("%s.proto must be one of %s, got %r." % (where, ", ".join(PROTOCOLS), rule.get("proto")))
         if rule.get("interface", "private") not in INTERFACES:
             problems.append("%s.interface must be private or public, got %r." % (where, rule.get("interface")))
+        elif rule.get("interface") == "public" and not on_node:
+            problems.append(
+                "%s.interface is public, but %s is no proxy node and has no public NIC; leave interface out "
+                "(the rule then applies to every NIC of the host)." % (where, host)
+            )
         port = rule.get("port")
         bounds = str(port).split("-", 1) if isinstance(port, (int, str)) and not isinstance(port, bool) else [None]
         problems.extend(port_range(bounds[0], bounds[-1], where + ".port (start)", where + ".port (end)"))
@@ -112,7 +117,7 @@ def firewall_problems(hosts):
 
     ``hosts`` maps an inventory name to its settings: sipha_firewall,
     sipha_admin_networks, connection (ansible_connection), firewall_allow,
-    and relay_ports: {name_low, name_high, low, high} when the host runs a
+    on_node (false on the database host), and relay_ports: {name_low, name_high, low, high} when the host runs a
     media relay whose RTP range the public NIC admits.
     """
     problems = []
@@ -146,5 +151,5 @@ def firewall_problems(hosts):
                 "%s: %s" % (host, message)
                 for message in port_range(relay.get("low"), relay.get("high"), relay.get("name_low"), relay.get("name_high"))
             )
-        problems.extend(_allow_problems(host, settings.get("firewall_allow", [])))
+        problems.extend(_allow_problems(host, settings.get("firewall_allow", []), flag(settings.get("on_node", True))))
     return problems

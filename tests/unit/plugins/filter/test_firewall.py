@@ -103,6 +103,13 @@ def test_extra_rules_are_checked(rule, words):
     assert "firewall_allow[0]" in problems[0] and words in problems[0]
 
 
+def test_a_public_rule_on_the_database_host():
+    rule = {"interface": "public", "proto": "tcp", "port": 9100, "sources": ["10.0.0.5/32"]}
+    problems = firewall_problems({"db1": host(on_node=False, relay_ports={}, firewall_allow=[rule])})
+    assert len(problems) == 1
+    assert "firewall_allow[0].interface is public" in problems[0] and "no proxy node" in problems[0]
+
+
 def test_a_sound_extra_rule():
     rule = {"interface": "public", "proto": "udp", "port": "5080-5081", "sources": ["0.0.0.0/0", "::/0"]}
     assert firewall_problems({"node1": host(firewall_allow=[rule])}) == []
