@@ -44,3 +44,29 @@ def mariadb_account_hosts(networks):
         if host not in hosts:
             hosts.append(host)
     return hosts
+
+
+def pg_hba_strays(lines, database, user, sources, contypes):
+    """The pg_hba.conf lines of ``user`` on ``database`` that are not wanted.
+
+    ``lines`` are the rules as community.postgresql.postgresql_pg_hba reads
+    them (type, db, usr, src). A line for another database or user is the
+    administrator's and never a stray. A network line (host, hostssl,
+    hostnossl) of this account is a stray when its source is not one of
+    ``sources`` (a client that left, the subnet-wide line of earlier
+    releases) or its type is not one of ``contypes`` (a plain ``host`` line
+    once TLS is required, a ``hostssl`` line once it is not). Returned as
+    {"contype", "source"}, each once, in the order of the file.
+    """
+    strays = []
+    for line in lines:
+        if line.get("type") not in ("host", "hostssl", "hostnossl"):
+            continue
+        if line.get("db") != database or line.get("usr") != user:
+            continue
+        if line.get("src") in sources and line.get("type") in contypes:
+            continue
+        stray = {"contype": line.get("type"), "source": line.get("src")}
+        if stray not in strays:
+            strays.append(stray)
+    return strays

@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.sipha.cluster.plugins.plugin_utils.db_tls import db_tls_problems
 from ansible_collections.sipha.cluster.plugins.plugin_utils.edge_config import edge_problems
 from ansible_collections.sipha.cluster.plugins.plugin_utils.network import address_of, flag, netaddr, whole_number
 
@@ -179,6 +180,7 @@ def service_problems(settings, nodes):
             )
 
     problems.extend(_password_problems(settings.get("sipha_db_password")))
+    problems.extend(db_tls_problems(settings))
 
     # The health check asks the proxy on the VIP; on another port it would
     # ask nobody, fail every time, and move the group round the nodes.
