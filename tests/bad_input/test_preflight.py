@@ -422,3 +422,38 @@ def test_ssh_with_admin_networks_or_without_firewall_passes_preflight(tmp_path):
         result = run_site(inventory)
         assert "sipha_admin_networks" not in result.stdout, result.stdout
         assert "sipha.cluster.node :" in result.stdout or "UNREACHABLE" in result.stdout, result.stdout
+
+
+# TLS to the shared database (sipha_db_tls): settings that would leave the
+# proxies unable to connect, or unable to check whom they connect to, stop
+# the run before any host. The key's text is never printed.
+TLS_KEY_TEXT = "Tk4-not-a-key-but-a-secret"
+
+
+@pytest.mark.parametrize(
+    "cluster, everyone, words",
+    [
+        pytest.param({"sipha_db_tls": "sometimes"}, None, ["sipha_db_tls is 'sometimes'; use true or false"], id="tls-not-boolean"),
+        pytest.param({"sipha_db_tls": "true"}, None,
+                     ["sipha_db_tls is true but the proxies have no CA to check the database with"], id="tls-without-any-ca"),
+        pytest.param({"sipha_db_tls": "true", "sipha_db_tls_ca_certificate": "/etc/ssl/certs/db-ca.pem"}, None,
+                     ["sipha_db_tls_ca_certificate is not a CA certificate in PEM form", "not its path"], id="tls-ca-given-as-a-path"),
+        pytest.param(dict(OPENSIPS, sipha_db_tls="true"), dict(DATABASE, sipha_db_tls="true"),
+                     ["sipha_db_tls is true with OpenSIPS on MariaDB", "tls_mgm"], id="tls-opensips-on-mariadb"),
+        pytest.param({}, dict(DATABASE, sipha_db_tls="true", sipdb_tls_private_key=TLS_KEY_TEXT),
+                     ["sipdb_tls_certificate and sipdb_tls_private_key go together"], id="tls-key-without-certificate"),
+    ],
+)
+def test_broken_database_tls_settings(tmp_path, cluster, everyone, words):
+    inventory = write_inventory(tmp_path, NODE1, NODE2, dict(SOUND_CLUSTER, **cluster), everyone)
+    result = run_site(inventory)
+    assert_stopped_before_any_host(result, *words)
+    assert TLS_KEY_TEXT not in result.stdout
+
+
+def test_database_tls_with_a_database_host_passes_preflight(tmp_path):
+    # The control case: the sipdb role makes the CA, nothing else is needed.
+    inventory = write_inventory(tmp_path, NODE1, NODE2, SOUND_CLUSTER, dict(DATABASE, sipha_db_tls="true"))
+    result = run_site(inventory)
+    assert result.returncode != 0
+    assert "sipha.cluster.node :" in result.stdout, result.stdout
