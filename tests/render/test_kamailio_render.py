@@ -24,7 +24,7 @@ BASE = {
     "sipha_sip_secret": "Kx9-render-sip-secret-of-32-characters",
     "kamailio_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32, port: 5080, transport: tcp}]",
 }
-KINDS = ("kamailio.cfg", "sipha-secrets.cfg", "dispatcher.list")
+KINDS = ("kamailio.cfg", "sipha-secrets.cfg", "dispatcher.list", "kamailio.default")
 
 
 def render(render_files, **cluster):
@@ -203,3 +203,35 @@ def test_rtpproxy_relay(render_files):
 def test_rtpproxy_control_socket_follows_the_relay_role(render_files):
     files = render(render_files, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:22222")
     assert modparam(files[("sip-b", "kamailio.cfg")], "rtpproxy", "rtpproxy_sock") == "udp:127.0.0.1:22222"
+
+
+def environment(text):
+    """The NAME=value lines of an environment file, comments aside."""
+    return dict(line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def test_database_tls_on_mariadb(render_files):
+    # MariaDB: libmariadb reads no TLS option from the URL, so the URL names
+    # an option group found through MARIADB_HOME in Kamailio's environment.
+    files = render(render_files, sipha_db_tls="true")
+    secrets = files[("sip-a", "sipha-secrets.cfg")]
+    assert '#!define DBURL "mysql://kamailio:Xq7-render-test-secret@[sipha]10.0.0.21:3306/kamailio"' in secrets
+    env = environment(files[("sip-a", "kamailio.default")])
+    assert env["MARIADB_HOME"] == "/etc/sipha/db-client"
+    assert not any(name.startswith("PGSSL") for name in env)
+
+
+def test_database_tls_on_postgresql(render_files):
+    # libpq checks the server against the cluster's CA and its name.
+    files = render(render_files, sipha_db_tls="true", sipha_db_engine="postgresql")
+    assert "@10.0.0.21:5432/kamailio" in files[("sip-a", "sipha-secrets.cfg")]
+    env = environment(files[("sip-a", "kamailio.default")])
+    assert env["PGSSLMODE"] == "verify-full" and env["PGSSLROOTCERT"] == "/etc/ssl/sipha/db-ca.crt"
+    assert "MARIADB_HOME" not in env
+
+
+def test_database_tls_off_leaves_url_and_environment_plain(render_files):
+    files = render(render_files)
+    assert "@10.0.0.21:3306/kamailio" in files[("sip-a", "sipha-secrets.cfg")]
+    env = environment(files[("sip-a", "kamailio.default")])
+    assert set(env) == {"CFGFILE", "SHM_MEMORY", "PKG_MEMORY"}

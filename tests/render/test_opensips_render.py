@@ -355,3 +355,12 @@ def test_missing_repository_stops_the_run(render_files):
     with pytest.raises(AssertionError) as failed:
         render(render_files, opensips_repository_uri='""')
     assert "opensips_repository_uri is empty" in str(failed.value)
+
+
+def test_database_tls_on_postgresql(render_files):
+    # OpenSIPS's db_postgres uses libpq like Kamailio: the same environment.
+    files = render(render_files, sipha_db_engine="postgresql", sipha_db_tls="true")
+    default = files[("sip-a", "opensips.default")]
+    assert "PGSSLMODE=verify-full\n" in default and "PGSSLROOTCERT=/etc/ssl/sipha/db-ca.crt\n" in default
+    db = files[("sip-a", "sipha-secrets.cfg")]
+    assert modparam([db], "usrloc", "db_url") == "postgres://kamailio:Xq7-render-test-secret@10.0.0.21:5432/kamailio"
