@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import subprocess
 import sys
@@ -18,12 +19,13 @@ PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 
 @pytest.fixture
 def run_render(tmp_path):
-    """run_render(playbook, cluster, nodes) -> (output directory, ansible-playbook's output).
+    """run_render(playbook, cluster, nodes) -> ({(node, template): text}, ansible-playbook's output).
 
     Writes an inventory of sip_proxies with ``cluster`` as group variables
     (values written as YAML text) and ``nodes`` mapping each node to its
     sipha_private_ip, runs tests/render/<playbook> against it with render_dir
-    pointing at a fresh directory, and fails the test when the playbook fails.
+    pointing at a fresh directory, fails the test when the playbook fails,
+    and reads what tasks/render_templates.yml wrote for each node.
     """
 
     def run(playbook, cluster, nodes):
@@ -43,21 +45,8 @@ def run_render(tmp_path):
             check=False,
         )
         assert result.returncode == 0, result.stdout
-        return out, result.stdout
+        rendered = json.loads((out / "rendered.json").read_text())
+        files = dict(((name, template), text) for name in nodes for template, text in rendered[name].items())
+        return files, result.stdout
 
     return run
-
-
-@pytest.fixture
-def render_files(run_render):
-    """render_files(playbook, cluster, nodes, kinds) -> ({(node, kind): text}, ansible-playbook's output).
-
-    For the render playbooks that write each node's files as <node>-<kind>.
-    """
-
-    def render(playbook, cluster, nodes, kinds):
-        out, output = run_render(playbook, cluster, nodes)
-        files = {(name, kind): (out / ("%s-%s" % (name, kind))).read_text() for name in nodes for kind in kinds}
-        return files, output
-
-    return render

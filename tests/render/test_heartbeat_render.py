@@ -29,10 +29,8 @@ def render(run_render, **cluster):
         "heartbeat_stonith_device": "\"{{ {'sip-a': %s, 'sip-b': %s}[inventory_hostname] }}\"" % (ipmi("sip-a", 201), ipmi("sip-b", 202)),
     }, **cluster)
     settings = dict((key, value) for key, value in settings.items() if value is not None)
-    out, dummy = run_render("render_heartbeat.yml", settings, NODES)
-    return dict(
-        (name, dict((kind, (out / ("%s.%s" % (name, kind))).read_text()) for kind in ("ha.cf", "haresources", "authkeys")))
-        for name in NODES)
+    files, dummy = run_render("render_heartbeat.yml", settings, NODES)
+    return dict((name, dict((kind, text) for (node, kind), text in files.items() if node == name)) for name in NODES)
 
 
 def lines(text, word):

@@ -24,11 +24,10 @@ BASE = {
     "sipha_sip_secret": "Kx9-render-sip-secret-of-32-characters",
     "kamailio_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32, port: 5080, transport: tcp}]",
 }
-KINDS = ("kamailio.cfg", "sipha-secrets.cfg", "dispatcher.list", "kamailio.default")
 
 
-def render(render_files, **cluster):
-    files, output = render_files("render_kamailio.yml", dict(BASE, **cluster), NODES, KINDS)
+def render(run_render, **cluster):
+    files, output = run_render("render_kamailio.yml", dict(BASE, **cluster), NODES)
     # The password goes into sipha-secrets.cfg only, and never into Ansible's
     # output; nor does the SIP secret.
     assert "Xq7-render-test-secret" not in output
@@ -52,8 +51,8 @@ def balanced(cfg):
     return code.count("{") == code.count("}")
 
 
-def test_defaults_for_three_nodes(render_files):
-    files = render(render_files)
+def test_defaults_for_three_nodes(run_render):
+    files = render(run_render)
     for name, own in NODES.items():
         cfg = files[(name, "kamailio.cfg")]
         own_ip = own.partition("/")[0]
@@ -130,10 +129,10 @@ def assert_safe_edge(cfg, db, own_ip):
     assert "sipha-local.cfg" not in cfg and "LOCAL_REQUEST" not in cfg
 
 
-def test_edge_settings_an_operator_changes(render_files):
+def test_edge_settings_an_operator_changes(run_render):
     """Authentication off (phones in listed networks only), a trunk, a domain
     name, an exempt network, the operator's own routing, a Server header."""
-    files = render(render_files, kamailio_auth="false", kamailio_register_networks="[198.51.100.0/24]",
+    files = render(run_render, kamailio_auth="false", kamailio_register_networks="[198.51.100.0/24]",
                    sipha_trusted_peers="[192.0.2.7, 192.0.2.64/28]", sipha_flood_exempt_networks="[198.51.100.0/24]",
                    sipha_sip_domains="[sip.example.com, 203.0.113.10]", sipha_max_contacts=2,
                    node_private_routes="[{to: 10.9.0.0/16, via: 10.0.0.1}]",
@@ -154,8 +153,8 @@ def test_edge_settings_an_operator_changes(render_files):
     assert 'include_file "/etc/kamailio/sipha-local.cfg"' in cfg and "\troute(LOCAL_REQUEST);" in cfg
 
 
-def test_postgresql_and_the_other_modes(render_files):
-    files = render(render_files, sipha_db_engine="postgresql", kamailio_usrloc_db_mode="write_back",
+def test_postgresql_and_the_other_modes(run_render):
+    files = render(run_render, sipha_db_engine="postgresql", kamailio_usrloc_db_mode="write_back",
                    kamailio_dialog_db_mode="delayed", kamailio_protocols="[udp]")
     cfg = files[("sip-a", "kamailio.cfg")]
     assert balanced(cfg)
@@ -166,8 +165,8 @@ def test_postgresql_and_the_other_modes(render_files):
     assert '"postgres://kamailio:Xq7-render-test-secret@10.0.0.21:5432/kamailio"' in files[("sip-a", "sipha-secrets.cfg")]
 
 
-def test_no_dispatcher_and_no_media_relay(render_files):
-    files = render(render_files, kamailio_dispatcher="false", sipha_media_relay="none", kamailio_media_servers="[]")
+def test_no_dispatcher_and_no_media_relay(run_render):
+    files = render(run_render, kamailio_dispatcher="false", sipha_media_relay="none", kamailio_media_servers="[]")
     cfg = files[("sip-b", "kamailio.cfg")]
     assert balanced(cfg)
     assert "dispatcher" not in loaded(cfg) and "rtpengine" not in loaded(cfg)
@@ -177,18 +176,18 @@ def test_no_dispatcher_and_no_media_relay(render_files):
     assert 'sl_send_reply("404", "Not Found");' in cfg
 
 
-def test_register_networks_and_advertised_address(render_files):
-    files = render(render_files, kamailio_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
+def test_register_networks_and_advertised_address(run_render):
+    files = render(run_render, kamailio_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
                    kamailio_advertise_address="192.0.2.200")
     cfg = files[("sip-c", "kamailio.cfg")]
     assert 'if (!is_in_subnet("$si", "198.51.100.0/24,192.0.2.0/25")) {' in cfg
     assert "listen=udp:203.0.113.10:5060 advertise 192.0.2.200:5060" in cfg
 
 
-def test_rtpproxy_relay(render_files):
+def test_rtpproxy_relay(run_render):
     # RTPproxy (or rtpengine's legacy listener) over the classic protocol;
     # the lab runs this path for real (molecule/default/relay_rtpproxy.yml).
-    files = render(render_files, sipha_media_relay="rtpproxy")
+    files = render(run_render, sipha_media_relay="rtpproxy")
     cfg = files[("sip-a", "kamailio.cfg")]
     assert balanced(cfg)
     mods = loaded(cfg)
@@ -200,8 +199,8 @@ def test_rtpproxy_relay(render_files):
     assert '$var(next_hop) = $T_req($si);' in cfg
 
 
-def test_rtpproxy_control_socket_follows_the_relay_role(render_files):
-    files = render(render_files, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:22222")
+def test_rtpproxy_control_socket_follows_the_relay_role(run_render):
+    files = render(run_render, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:22222")
     assert modparam(files[("sip-b", "kamailio.cfg")], "rtpproxy", "rtpproxy_sock") == "udp:127.0.0.1:22222"
 
 
@@ -210,10 +209,10 @@ def environment(text):
     return dict(line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#"))
 
 
-def test_database_tls_on_mariadb(render_files):
+def test_database_tls_on_mariadb(run_render):
     # MariaDB: libmariadb reads no TLS option from the URL, so the URL names
     # an option group found through MARIADB_HOME in Kamailio's environment.
-    files = render(render_files, sipha_db_tls="true")
+    files = render(run_render, sipha_db_tls="true")
     secrets = files[("sip-a", "sipha-secrets.cfg")]
     assert '#!define DBURL "mysql://kamailio:Xq7-render-test-secret@[sipha]10.0.0.21:3306/kamailio"' in secrets
     env = environment(files[("sip-a", "kamailio.default")])
@@ -221,17 +220,17 @@ def test_database_tls_on_mariadb(render_files):
     assert not any(name.startswith("PGSSL") for name in env)
 
 
-def test_database_tls_on_postgresql(render_files):
+def test_database_tls_on_postgresql(run_render):
     # libpq checks the server against the cluster's CA and its name.
-    files = render(render_files, sipha_db_tls="true", sipha_db_engine="postgresql")
+    files = render(run_render, sipha_db_tls="true", sipha_db_engine="postgresql")
     assert "@10.0.0.21:5432/kamailio" in files[("sip-a", "sipha-secrets.cfg")]
     env = environment(files[("sip-a", "kamailio.default")])
     assert env["PGSSLMODE"] == "verify-full" and env["PGSSLROOTCERT"] == "/etc/ssl/sipha/db-ca.crt"
     assert "MARIADB_HOME" not in env
 
 
-def test_database_tls_off_leaves_url_and_environment_plain(render_files):
-    files = render(render_files)
+def test_database_tls_off_leaves_url_and_environment_plain(run_render):
+    files = render(run_render)
     assert "@10.0.0.21:3306/kamailio" in files[("sip-a", "sipha-secrets.cfg")]
     env = environment(files[("sip-a", "kamailio.default")])
     assert set(env) == {"CFGFILE", "SHM_MEMORY", "PKG_MEMORY"}

@@ -18,8 +18,8 @@ NODES = {"sip-a": "10.0.0.11/24", "sip-b": "10.0.0.12/24", "sip-c": "10.0.0.13/2
 
 def render(run_render, **cluster):
     settings = dict({"sipha_vip": "203.0.113.10/24", "sipha_public_gateway": "203.0.113.1", "sipha_cluster_name": "sip-prod"}, **cluster)
-    out, dummy = run_render("render_keepalived.yml", settings, NODES)
-    return dict((name, (out / (name + ".conf")).read_text()) for name in NODES)
+    files, dummy = run_render("render_keepalived.yml", settings, NODES)
+    return dict((name, files[(name, "keepalived.conf")]) for name in NODES)
 
 
 def block(text, name):

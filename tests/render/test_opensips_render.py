@@ -30,15 +30,14 @@ BASE = {
     "opensips_repository_uri": "http://deb.example.test/opensips",
     "sipha_media_servers": "[{address: 10.0.0.31}, {address: 10.0.0.32, port: 5080, transport: tcp}]",
 }
-KINDS = ("opensips.cfg", "sipha-secrets.cfg", "opensips.default", "restart-first.conf", "dbtext-version", "dbtext-dispatcher")
 DISPATCHER_HEADER = (
     "id(int,auto) setid(int) destination(string) socket(string,null) state(int) probe_mode(int) "
     "weight(string) priority(int) attrs(string,null) description(string,null)"
 )
 
 
-def render(render_files, nodes=None, **cluster):
-    files, output = render_files("render_opensips.yml", dict(BASE, **cluster), nodes or NODES, KINDS)
+def render(run_render, nodes=None, **cluster):
+    files, output = run_render("render_opensips.yml", dict(BASE, **cluster), nodes or NODES)
     # The password goes into sipha-secrets.cfg only, and never into Ansible's
     # output; nor does the SIP secret.
     assert "Xq7-render-test-secret" not in output
@@ -119,9 +118,9 @@ def dispatcher_rows(table):
     return rows
 
 
-def test_lab_like_cluster(render_files):
+def test_lab_like_cluster(run_render):
     """IPv4 VIP, MariaDB, UDP and TCP, rtpengine, dispatcher: the defaults."""
-    files = render(render_files)
+    files = render(run_render)
     for name, own in NODES.items():
         cfg, db = files[(name, "opensips.cfg")], files[(name, "sipha-secrets.cfg")]
         own_ip = own.partition("/")[0]
@@ -225,12 +224,12 @@ def assert_safe_edge(cfg, db, own_ip):
     assert "sipha-local.cfg" not in cfg and "LOCAL_REQUEST" not in cfg
 
 
-def test_edge_settings_an_operator_changes(render_files):
+def test_edge_settings_an_operator_changes(run_render):
     """Authentication off (phones in listed networks only), a trunk, a domain
     name, an exempt network, the operator's own routing, a Server header."""
     # A templated element that uses a collection's filter, as the lab's
     # exempt network does ("{{ lab_client_address }}/32").
-    files = render(render_files, opensips_auth="false", opensips_register_networks="[198.51.100.0/24]",
+    files = render(run_render, opensips_auth="false", opensips_register_networks="[198.51.100.0/24]",
                    nat_gateway="\"{{ '198.51.100.0/24' | ansible.utils.nthhost(7) }}\"",
                    sipha_trusted_peers="[192.0.2.7]", sipha_flood_exempt_networks="[\"{{ nat_gateway }}/32\"]",
                    sipha_sip_domains="[sip.example.com, 203.0.113.10]",
@@ -250,9 +249,9 @@ def test_edge_settings_an_operator_changes(render_files):
     assert 'include_file "/etc/opensips/sipha-local.cfg"' in code_lines(cfg) and "\troute(LOCAL_REQUEST);" in cfg
 
 
-def test_ipv6_vip_and_private_addresses(render_files):
+def test_ipv6_vip_and_private_addresses(run_render):
     nodes = {"sip-a": "2001:db8:1::11/64", "sip-b": "2001:db8:1::12/64"}
-    files = render(render_files, nodes=nodes, sipha_vip="2001:db8:10::100/64", sipha_db_host="2001:db8:1::21",
+    files = render(run_render, nodes=nodes, sipha_vip="2001:db8:10::100/64", sipha_db_host="2001:db8:1::21",
                    sipha_db_engine="postgresql", sipha_media_servers='[{address: "2001:db8:1::31"}]')
     cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
@@ -271,8 +270,8 @@ def test_ipv6_vip_and_private_addresses(render_files):
     assert [r[2] for r in rows] == ["sip:[2001:db8:1::31]:5060;transport=udp"]
 
 
-def test_tcp_and_tls(render_files):
-    files = render(render_files, opensips_protocols="[tcp, tls]", opensips_tls_certificate="/etc/ssl/sip.pem",
+def test_tcp_and_tls(run_render):
+    files = render(run_render, opensips_protocols="[tcp, tls]", opensips_tls_certificate="/etc/ssl/sip.pem",
                    opensips_tls_private_key="/etc/ssl/private/sip.key")
     cfg, db = files[("sip-b", "opensips.cfg")], files[("sip-b", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
@@ -290,8 +289,8 @@ def test_tcp_and_tls(render_files):
     assert aliases == ["alias=any:10.0.0.11:5060", "alias=any:10.0.0.11:5061"]
 
 
-def test_postgresql_and_the_other_modes(render_files):
-    files = render(render_files, sipha_db_engine="postgresql", opensips_usrloc_db_mode="write_back",
+def test_postgresql_and_the_other_modes(run_render):
+    files = render(run_render, sipha_db_engine="postgresql", opensips_usrloc_db_mode="write_back",
                    opensips_dialog_db_mode="delayed", opensips_protocols="[udp]")
     cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
@@ -302,15 +301,15 @@ def test_postgresql_and_the_other_modes(render_files):
     assert not any(s.startswith("tcp:") for s in sockets(cfg))
 
 
-def test_write_through_and_shutdown_modes(render_files):
-    files = render(render_files, opensips_usrloc_db_mode="write_through", opensips_dialog_db_mode="shutdown")
+def test_write_through_and_shutdown_modes(run_render):
+    files = render(run_render, opensips_usrloc_db_mode="write_through", opensips_dialog_db_mode="shutdown")
     cfg = files[("sip-c", "opensips.cfg")]
     assert modparam([cfg], "usrloc", "working_mode_preset") == "single-instance-sql-write-through"
     assert modparam([cfg], "dialog", "db_mode") == "3"
 
 
-def test_rtpproxy_relay(render_files):
-    files = render(render_files, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:7799")
+def test_rtpproxy_relay(run_render):
+    files = render(run_render, sipha_media_relay="rtpproxy", rtpproxy_control_socket="udp:127.0.0.1:7799")
     cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
     assert "rtpproxy" in loaded(cfg) and "rtpengine" not in loaded(cfg)
@@ -323,8 +322,8 @@ def test_rtpproxy_relay(render_files):
     assert "rtpengine_" not in cfg
 
 
-def test_no_dispatcher_and_no_media_relay(render_files):
-    files = render(render_files, opensips_dispatcher="false", sipha_media_relay="none", sipha_media_servers="[]")
+def test_no_dispatcher_and_no_media_relay(run_render):
+    files = render(run_render, opensips_dispatcher="false", sipha_media_relay="none", sipha_media_servers="[]")
     cfg, db = files[("sip-b", "opensips.cfg")], files[("sip-b", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
     assert not {"dispatcher", "db_text", "rtpengine", "rtpproxy"} & set(loaded(cfg))
@@ -333,8 +332,8 @@ def test_no_dispatcher_and_no_media_relay(render_files):
     assert 'sl_send_reply(404, "Not Found");' in cfg
 
 
-def test_register_networks_and_advertised_address(render_files):
-    files = render(render_files, opensips_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
+def test_register_networks_and_advertised_address(run_render):
+    files = render(run_render, opensips_register_networks="[198.51.100.0/24, 192.0.2.0/25]",
                    opensips_advertise_address="192.0.2.200")
     cfg = files[("sip-c", "opensips.cfg")]
     registrar = cfg.partition("route[REGISTRAR] {")[2].partition("\n}\n")[0]
@@ -343,23 +342,23 @@ def test_register_networks_and_advertised_address(render_files):
     assert "udp:203.0.113.10:5060 as 192.0.2.200:5060" in sockets(cfg)
 
 
-def test_unknown_opensips_version_stops_the_run(render_files):
+def test_unknown_opensips_version_stops_the_run(run_render):
     with pytest.raises(AssertionError) as failed:
-        render(render_files, opensips_version='"3.3"')
+        render(run_render, opensips_version='"3.3"')
     message = str(failed.value)
     assert "opensips_version is 3.3" in message
     assert "3.4, 3.5, 3.6" in message
 
 
-def test_missing_repository_stops_the_run(render_files):
+def test_missing_repository_stops_the_run(run_render):
     with pytest.raises(AssertionError) as failed:
-        render(render_files, opensips_repository_uri='""')
+        render(run_render, opensips_repository_uri='""')
     assert "opensips_repository_uri is empty" in str(failed.value)
 
 
-def test_database_tls_on_postgresql(render_files):
+def test_database_tls_on_postgresql(run_render):
     # OpenSIPS's db_postgres uses libpq like Kamailio: the same environment.
-    files = render(render_files, sipha_db_engine="postgresql", sipha_db_tls="true")
+    files = render(run_render, sipha_db_engine="postgresql", sipha_db_tls="true")
     default = files[("sip-a", "opensips.default")]
     assert "PGSSLMODE=verify-full\n" in default and "PGSSLROOTCERT=/etc/ssl/sipha/db-ca.crt\n" in default
     db = files[("sip-a", "sipha-secrets.cfg")]

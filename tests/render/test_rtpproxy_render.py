@@ -23,8 +23,8 @@ BASE = {
 }
 
 
-def render(render_files, **cluster):
-    return render_files("render_rtpproxy.yml", dict(BASE, **cluster), NODES, ("rtpproxy.service", "rtpengine-legacy.conf"))[0]
+def render(run_render, **cluster):
+    return run_render("render_rtpproxy.yml", dict(BASE, **cluster), NODES)[0]
 
 
 def exec_start(unit):
@@ -38,8 +38,8 @@ def option(words, flag):
     return words[words.index(flag) + 1]
 
 
-def test_source_build_bridges_private_address_and_vip(render_files):
-    files = render(render_files)
+def test_source_build_bridges_private_address_and_vip(run_render):
+    files = render(run_render)
     for name, own in NODES.items():
         unit = files[(name, "rtpproxy.service")]
         words = exec_start(unit)
@@ -57,20 +57,20 @@ def test_source_build_bridges_private_address_and_vip(render_files):
         assert "Before=kamailio.service opensips.service" in unit
 
 
-def test_advertised_address_behind_nat(render_files):
-    files = render(render_files, rtpproxy_advertised_address="198.51.100.7")
+def test_advertised_address_behind_nat(run_render):
+    files = render(run_render, rtpproxy_advertised_address="198.51.100.7")
     words = exec_start(files[("sip-b", "rtpproxy.service")])
     assert option(words, "-l") == "10.0.0.12/203.0.113.10"
     assert option(words, "-A") == "10.0.0.12/198.51.100.7"
 
 
-def test_package_install_uses_the_packaged_binary(render_files):
-    files = render(render_files, rtpproxy_install_method="package")
+def test_package_install_uses_the_packaged_binary(run_render):
+    files = render(run_render, rtpproxy_install_method="package")
     assert exec_start(files[("sip-a", "rtpproxy.service")])[0] == "/usr/bin/rtpproxy"
 
 
-def test_rtpengine_stand_in(render_files):
-    files = render(render_files, rtpproxy_implementation="rtpengine")
+def test_rtpengine_stand_in(run_render):
+    files = render(run_render, rtpproxy_implementation="rtpengine")
     unit = files[("sip-a", "rtpproxy.service")]
     words = exec_start(unit)
     assert words[0] == "/usr/bin/rtpengine"
