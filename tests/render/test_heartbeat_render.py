@@ -30,6 +30,8 @@ def render(run_render, **cluster):
     }, **cluster)
     settings = dict((key, value) for key, value in settings.items() if value is not None)
     files, dummy = run_render("render_heartbeat.yml", settings, NODES)
+    # Every file the role writes, so that "in any file" below means all three.
+    assert sorted(files) == sorted((name, kind) for name in NODES for kind in ("ha.cf", "haresources", "authkeys"))
     return dict((name, dict((kind, text) for (node, kind), text in files.items() if node == name)) for name in NODES)
 
 
