@@ -24,23 +24,34 @@ PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 BEGAN = "the proxies' play began"
 
 
-def run(tmp_path, fail_hosts, limit=None):
+# SSH to a port nothing listens on: refused at once, the host unreachable.
+UNREACHABLE = "\n          ansible_connection: ssh\n          ansible_host: 127.0.0.1\n          ansible_port: 1"
+
+
+def run(tmp_path, fail_hosts, limit=None, unreachable_host=None):
+    hosts = dict((name, UNREACHABLE if name == unreachable_host else "") for name in ("db1", "node1", "node2"))
     inventory = tmp_path / "hosts.yml"
     inventory.write_text(
-        "all:\n  vars:\n    ansible_connection: local\n  children:\n"
-        "    sip_databases:\n      hosts:\n        db1:\n"
-        "    sip_proxies:\n      hosts:\n        node1:\n        node2:\n"
+        "all:\n  vars:\n    ansible_connection: local\n    ansible_python_interpreter: \"{{ ansible_playbook_python }}\"\n  children:\n"
+        "    sip_databases:\n      hosts:\n        db1:%(db1)s\n"
+        "    sip_proxies:\n      hosts:\n        node1:%(node1)s\n        node2:%(node2)s\n" % hosts
     )
     argv = [PLAYBOOK_BIN, "-i", str(inventory), "-e", json.dumps({"fail_hosts": fail_hosts})]
     argv += ["--limit", limit] if limit else []
     argv += [os.path.join(REPO, "tests", "bad_input", "database_ready_run.yml")]
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    # The output the asserts read, whatever the caller's environment says.
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_VERBOSITY="0",
+               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default", ANSIBLE_CALLBACK_RESULT_FORMAT="yaml")
     return subprocess.run(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True, timeout=120, check=False)
 
 
-def test_a_failed_database_host_stops_the_run_before_the_proxies(tmp_path):
-    result = run(tmp_path, ["db1"])
+@pytest.mark.parametrize("fail_hosts, unreachable_host", [
+    pytest.param(["db1"], None, id="database-host-failed"),
+    pytest.param([], "db1", id="database-host-unreachable"),
+])
+def test_a_failed_database_host_stops_the_run_before_the_proxies(tmp_path, fail_hosts, unreachable_host):
+    result = run(tmp_path, fail_hosts, unreachable_host=unreachable_host)
     assert result.returncode != 0, result.stdout
     assert "db1 failed above" in result.stdout, result.stdout
     assert BEGAN not in result.stdout, result.stdout
