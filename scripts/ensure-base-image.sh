@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build a local Debian base image with systemd as PID 1, for the lab's
 # containers: no container registry is reachable, so images come from
-# debootstrap + docker import. Built only when missing.
+# debootstrap + docker import. Built when missing, or when it was built with
+# another package list than the one below (the image records it in a label).
 #   usage: ensure-base-image.sh SUITE   (bookworm, trixie, ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +10,12 @@ cd "$(dirname "$0")/.."
 
 suite=${1:?usage: $0 SUITE}
 image="sipha-base:$suite"
+# python3-apt as on a standard Debian server (Ansible's apt module needs it);
+# in the image, every lab scenario saves installing it on each host.
+packages=systemd,systemd-sysv,dbus,python3,python3-apt,iproute2,procps
 
-if docker image inspect "$image" >/dev/null 2>&1; then
+built_with=$(docker image inspect -f '{{ index .Config.Labels "sipha.base.packages" }}' "$image" 2>/dev/null || true)
+if [ "$built_with" = "$packages" ]; then
   skip "base image $image"
   exit 0
 fi
@@ -24,7 +29,7 @@ trap 'rm -rf "$rootfs"' EXIT
 step "Building base image $image with debootstrap (about a minute; progress below)"
 # debootstrap's phase lines as progress, not its line per package.
 if ! debootstrap --variant=minbase \
-  --include=systemd,systemd-sysv,dbus,python3,iproute2,procps \
+  --include="$packages" \
   "$suite" "$rootfs" "$mirror" 2>&1 |
   grep --line-buffered -E '^(E:|W:|I: (Retrieving (Release|Packages)|Resolving|Found|Installing|Unpacking (required|the)|Configuring (required|the)|Base system))' |
   sed -u "s/^/    [$suite] /"; then
@@ -40,10 +45,15 @@ for unit in getty.target systemd-udevd.service systemd-modules-load.service \
   ln -sf /dev/null "$rootfs/etc/systemd/system/$unit"
 done
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+# The lists are gone: make them look old, or apt's cache_valid_time (which
+# goes by the directory's time when no update stamp exists) takes the empty
+# lists of a new image for fresh ones and installs nothing.
+touch -d @0 "$rootfs"/var/lib/apt/lists
 
 step "Importing $image into Docker"
 tar -C "$rootfs" -c . | docker import \
   -c 'ENV container=docker' \
   -c 'CMD ["/lib/systemd/systemd"]' \
+  -c "LABEL sipha.base.packages=$packages" \
   - "$image" >/dev/null
 ready "base image $image"
