@@ -31,9 +31,9 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - Host name to the names of its changed tasks (C(role : task) as the
-      banner prints them), in the order they first changed. Hosts that
-      changed nothing are absent.
+    - Host name to the names of its changed tasks, as their banners print
+      them (the role's name first), in the order they first changed. Hosts
+      that changed nothing are absent.
   type: dict
 """
 
