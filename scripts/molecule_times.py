@@ -48,11 +48,9 @@ def runs(lines):
 def plays(events):
     """[(seconds, play name), ...]: each play lasts until the run's next logged play or its end."""
     named = [(stamp, name) for stamp, name in events if name is not None]
-    end = events[-1][0]
-    return [
-        ((named[index + 1][0] if index + 1 < len(named) else end) - stamp).total_seconds()
-        for index, (stamp, _) in enumerate(named)
-    ], [name for _, name in named]
+    starts = [stamp for stamp, name in named] + [events[-1][0]]
+    seconds = [(starts[index + 1] - starts[index]).total_seconds() for index in range(len(named))]
+    return seconds, [name for stamp, name in named]
 
 
 def report(lines, plays_over):

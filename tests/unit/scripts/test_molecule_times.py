@@ -28,7 +28,7 @@ LOG = """\
 
 def test_runs_in_order_of_start():
     found = molecule_times.runs(LOG.splitlines())
-    assert [pid for pid, _ in found] == ["100", "200"]
+    assert [pid for pid, events in found] == ["100", "200"]
     # A run ends at its last logged line, not at its last play.
     assert found[1][1][-1][1] is None
 
