@@ -229,6 +229,15 @@ def test_database_tls_on_postgresql(run_render):
     assert "MARIADB_HOME" not in env
 
 
+def test_postgresql_connections_time_out(run_render):
+    # The proxy waits for the database before it starts with no timeout of
+    # its own (sipha-db-wait); libpq must not wait for ever after that.
+    files = render(run_render, sipha_db_engine="postgresql")
+    env = environment(files[("sip-a", "kamailio.default")])
+    assert env["PGCONNECT_TIMEOUT"] == "10"
+    assert not any(name.startswith("PGSSL") for name in env)
+
+
 def test_database_tls_off_leaves_url_and_environment_plain(run_render):
     files = render(run_render)
     assert "@10.0.0.21:3306/kamailio" in files[("sip-a", "sipha-secrets.cfg")]

@@ -42,15 +42,18 @@ STUBS = {
     "systemctl": r"""
         echo "systemctl $*" >> "$STATE/calls"
         case "$1" in
-          start) touch "$STATE/active-$2" ;;
+          start) [ "$2" = --no-block ] && shift; touch "$STATE/active-$2" ;;
           stop) rm -f "$STATE/active-$2" ;;
           # restart: the unit runs afterwards and the SIP probe answers
           # again only when $STATE/restart-heals exists.
           restart) touch "$STATE/active-$2"; [ -e "$STATE/restart-heals" ] && touch "$STATE/sip-answers"; true ;;
-          reset-failed) rm -f "$STATE/unitstate-$2" ;;
+          # Like systemd: only a failed unit is reset.
+          reset-failed) grep -qx failed "$STATE/unitstate-$2" 2>/dev/null && rm -f "$STATE/unitstate-$2"; true ;;
           # show -p NRestarts --value UNIT: systemd's own restarts, one more
           # at each look while $STATE/systemd-restarts exists.
+          # show -p SubState --value UNIT: substate-<unit>, else running.
           show)
+            [ "$3" = SubState ] && { cat "$STATE/substate-$5" 2>/dev/null || echo running; exit 0; }
             n=$(cat "$STATE/nrestarts-$5" 2>/dev/null || echo 0)
             [ -e "$STATE/systemd-restarts" ] && { n=$((n + 1)); echo "$n" > "$STATE/nrestarts-$5"; }
             echo "$n" ;;
@@ -65,7 +68,11 @@ STUBS = {
         esac
     """,
     "logger": r"""echo "$*" >> "$STATE/journal" """,
-    "sipha-sip-ping": r"""echo "sip-ping $*" >> "$STATE/calls"; [ -e "$STATE/sip-answers" ]""",
+    # The VIP answers while $STATE/sip-answers exists, a peer while sip-answers-<peer> does.
+    "sipha-sip-ping": r"""
+        echo "sip-ping $*" >> "$STATE/calls"
+        if [ "$1" = 203.0.113.10 ]; then [ -e "$STATE/sip-answers" ]; else [ -e "$STATE/sip-answers-$1" ]; fi
+    """,
     # heartbeat's hb_standby: the peer takes the group (the VIP leaves).
     "hb_standby": r"""echo "hb_standby $*" >> "$STATE/calls"; rm -f "$STATE/vip" """,
 }
@@ -94,6 +101,7 @@ def node(tmp_path):
         SIP_CHECK=yes
         SIP_PORT=5060
         SIP_TIMEOUT=1.0
+        PEERS='10.0.0.12 10.0.0.13'
         LIBEXEC_DIR=%s
         STATE_DIR=%s
         LOCK_FILE=%s
@@ -153,7 +161,7 @@ def test_up_builds_the_group_in_order(node):
     node.set("vip")
     result = node.run("up")
     assert result.returncode == 0, result.stderr
-    assert node.calls() == [
+    assert [call for call in node.calls() if not call.startswith("systemctl is-active")] == [
         "ip route replace default via 203.0.113.1 dev eth1 src 203.0.113.10",
         "systemctl reset-failed proxy.service",
         "systemctl start proxy.service",
@@ -445,7 +453,8 @@ def test_watch_hands_over_at_once_when_the_public_link_is_down(node):
     result = node.run("watch", for_seconds=1.5)
     assert result.returncode == 124
     assert decisions(node)[1:] == [
-        "watch: this node cannot serve the group (public link or route), restarting the proxy would not help",
+        "watch: this node cannot serve the group (public link, route, or a proxy waiting for the database while a peer's runs);"
+        " restarting the proxy would not help",
         "watch: handing the group to a peer (%s all)" % (node.lib.parent / "bin" / "hb_standby"),
         "watch: the group left this node after 0 s",
     ]
@@ -470,3 +479,77 @@ def test_a_proxy_being_restarted_or_stopped_is_not_given_up(node, state):
     assert node.run("track-given-up").returncode == 0
     assert node.read("given-up") == "0\n"
     assert "given up" not in node.read("journal")
+
+
+def waiting_for_the_database(node):
+    healthy_active(node)
+    node.set("active-proxy.service", False)
+    node.write("unitstate-proxy.service", "activating\n")
+    node.write("substate-proxy.service", "start-pre\n")
+
+
+def test_the_holder_keeps_the_group_while_its_proxy_waits_for_the_database_and_no_peer_serves(node):
+    # The database is down for every node: moving would add outages, not
+    # service. sipha-db-wait logs for itself; the check says nothing.
+    waiting_for_the_database(node)
+    assert node.run("check").returncode == 0
+    assert [call for call in node.calls() if call.startswith("sip-ping")] == [
+        "sip-ping 10.0.0.12 5060 --timeout 1.0", "sip-ping 10.0.0.13 5060 --timeout 1.0"]
+    assert node.read("journal") == ""
+
+
+def test_the_holder_hands_the_group_to_a_peer_whose_proxy_runs_while_its_own_waits(node):
+    waiting_for_the_database(node)
+    node.set("sip-answers-10.0.0.13")
+    assert node.run("check").returncode == 3
+    assert ("check failed: the proxy here waits for the database, and the one on 10.0.0.13 runs; the group goes there"
+            in node.read("journal"))
+
+
+def test_a_standby_whose_proxy_waits_for_the_database_asks_no_peer(node):
+    node.write("unitstate-proxy.service", "activating\n")
+    node.write("substate-proxy.service", "start-pre\n")
+    node.set("sip-answers-10.0.0.12")
+    assert node.run("check").returncode == 0
+    assert "sip-ping" not in node.read("calls")
+
+
+def test_up_does_not_wait_for_a_hot_proxy_that_is_still_starting(node):
+    # A takeover while the database is away: the group comes up without
+    # the proxy, which joins once the database is back.
+    node.set("vip")
+    node.write("unitstate-proxy.service", "activating\n")
+    assert node.run("up").returncode == 0
+    assert "systemctl start proxy.service" not in node.calls()
+    assert node.has("route")
+    assert node.has("active-relay.service")
+    assert "up: proxy proxy.service is still starting (waiting for the database?); not waiting for it" in node.read("journal")
+
+
+def test_revive_starts_a_given_up_hot_unit_on_a_standby(node):
+    node.write("unitstate-proxy.service", "failed\n")
+    assert node.run("revive").returncode == 0
+    assert node.calls() == ["systemctl is-active proxy.service", "systemctl reset-failed proxy.service",
+                            "systemctl start --no-block proxy.service"]
+    assert node.has("active-proxy.service")
+    assert "revive: proxy.service was given up on this standby; starting it again" in node.read("journal")
+
+
+@pytest.mark.parametrize("state", ["activating", "inactive"])
+def test_revive_leaves_a_unit_that_was_not_given_up(node, state):
+    node.write("unitstate-proxy.service", state + "\n")
+    assert node.run("revive").returncode == 0
+    assert [call for call in node.calls() if not call.startswith("systemctl is-active")] == []
+
+
+def test_revive_leaves_the_holder_and_cold_units_to_the_ha_manager(node):
+    # The holder's health check and HA manager decide there; cold add-ons
+    # (relay.service here) run only with the group.
+    node.write("unitstate-proxy.service", "failed\n")
+    node.write("unitstate-relay.service", "failed\n")
+    node.set("vip")
+    assert node.run("revive").returncode == 0
+    assert node.calls() == []
+    node.set("vip", False)
+    assert node.run("revive").returncode == 0
+    assert "systemctl start --no-block relay.service" not in node.calls()
