@@ -84,4 +84,26 @@ def test_says_nothing_when_the_database_answers_at_the_first_try(offline):
 def test_wants_a_host_and_a_port():
     result = run("192.0.2.5")
     assert result.returncode != 0
-    assert "usage: sipha-db-wait HOST PORT" in result.stderr
+    assert "usage: sipha-db-wait HOST PORT [MAX_PAUSE [MARKER]]" in result.stderr
+
+
+def test_marks_the_wait_while_it_lasts_and_removes_the_mark(offline):
+    # The health check tells a proxy that waits from one that restarts by
+    # this file: written at the first failed try, gone once it returns.
+    state, env = offline
+    (state / "answers-at").write_text("3\n")
+    marker = state / "run" / "db-wait-kamailio.service"
+    # sleep (a stand-in) sees the marker while the script waits.
+    (state / "bin" / "sleep").write_text('#!/bin/bash\ncat "%s" >> "$STATE/marker-seen"\n' % marker)
+    assert run("192.0.2.5", "3306", "5", str(marker), env=env).returncode == 0
+    seen = (state / "marker-seen").read_text().split()
+    assert len(seen) == 2 and seen[0] == seen[1] and seen[0].isdigit()
+    assert not marker.exists()
+
+
+def test_no_mark_when_the_database_answers_at_once(offline):
+    state, env = offline
+    (state / "answers-at").write_text("1\n")
+    marker = state / "run" / "db-wait-kamailio.service"
+    assert run("192.0.2.5", "3306", "5", str(marker), env=env).returncode == 0
+    assert not marker.exists() and not marker.parent.exists()

@@ -51,9 +51,7 @@ STUBS = {
           reset-failed) grep -qx failed "$STATE/unitstate-$2" 2>/dev/null && rm -f "$STATE/unitstate-$2"; true ;;
           # show -p NRestarts --value UNIT: systemd's own restarts, one more
           # at each look while $STATE/systemd-restarts exists.
-          # show -p SubState --value UNIT: substate-<unit>, else running.
           show)
-            [ "$3" = SubState ] && { cat "$STATE/substate-$5" 2>/dev/null || echo running; exit 0; }
             n=$(cat "$STATE/nrestarts-$5" 2>/dev/null || echo 0)
             [ -e "$STATE/systemd-restarts" ] && { n=$((n + 1)); echo "$n" > "$STATE/nrestarts-$5"; }
             echo "$n" ;;
@@ -153,6 +151,7 @@ def node(tmp_path):
 
         lib = tmp_path / "lib"
         lock = tmp_path / "lock"
+        run_dir = tmp_path / "run"
 
     return Node()
 
@@ -481,11 +480,36 @@ def test_a_proxy_being_restarted_or_stopped_is_not_given_up(node, state):
     assert "given up" not in node.read("journal")
 
 
-def waiting_for_the_database(node):
+def waiting_for_the_database(node, active=True):
+    """The proxy is starting, and sipha-db-wait (this live test process here) has written its marker."""
+    if active:
+        healthy_active(node)
+    node.set("active-proxy.service", False)
+    node.write("unitstate-proxy.service", "activating\n")
+    node.run_dir.mkdir(exist_ok=True)
+    (node.run_dir / "db-wait-proxy.service").write_text("%d\n" % os.getpid())
+
+
+def test_a_restart_is_not_taken_for_a_wait_for_the_database(node):
+    # Restart first: a crashed proxy passes through the same start step as
+    # one that waits, but without the marker; no peer is asked, nothing moves.
     healthy_active(node)
     node.set("active-proxy.service", False)
     node.write("unitstate-proxy.service", "activating\n")
-    node.write("substate-proxy.service", "start-pre\n")
+    node.set("sip-answers-10.0.0.12")
+    assert node.run("check").returncode == 0
+    assert "sip-ping" not in node.read("calls")
+    assert "check: proxy.service is activating, waiting for systemd" in node.read("journal")
+
+
+def test_a_stale_marker_is_not_a_wait_for_the_database(node):
+    # sipha-db-wait killed without its cleanup: the PID is gone.
+    waiting_for_the_database(node)
+    # Above any PID Linux hands out (pid_max is at most 2^22).
+    (node.run_dir / "db-wait-proxy.service").write_text("99999999\n")
+    node.set("sip-answers-10.0.0.12")
+    assert node.run("check").returncode == 0
+    assert "sip-ping" not in node.read("calls")
 
 
 def test_the_holder_keeps_the_group_while_its_proxy_waits_for_the_database_and_no_peer_serves(node):
@@ -507,23 +531,22 @@ def test_the_holder_hands_the_group_to_a_peer_whose_proxy_runs_while_its_own_wai
 
 
 def test_a_standby_whose_proxy_waits_for_the_database_asks_no_peer(node):
-    node.write("unitstate-proxy.service", "activating\n")
-    node.write("substate-proxy.service", "start-pre\n")
+    waiting_for_the_database(node, active=False)
     node.set("sip-answers-10.0.0.12")
     assert node.run("check").returncode == 0
     assert "sip-ping" not in node.read("calls")
 
 
-def test_up_does_not_wait_for_a_hot_proxy_that_is_still_starting(node):
+def test_up_does_not_wait_for_a_proxy_that_waits_for_the_database(node):
     # A takeover while the database is away: the group comes up without
     # the proxy, which joins once the database is back.
+    waiting_for_the_database(node, active=False)
     node.set("vip")
-    node.write("unitstate-proxy.service", "activating\n")
     assert node.run("up").returncode == 0
     assert "systemctl start proxy.service" not in node.calls()
     assert node.has("route")
     assert node.has("active-relay.service")
-    assert "up: proxy proxy.service is still starting (waiting for the database?); not waiting for it" in node.read("journal")
+    assert "up: proxy proxy.service waits for the database; the group comes up without waiting for it" in node.read("journal")
 
 
 def test_revive_starts_a_given_up_hot_unit_on_a_standby(node):
