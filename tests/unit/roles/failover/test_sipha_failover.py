@@ -71,6 +71,13 @@ STUBS = {
         echo "sip-ping $*" >> "$STATE/calls"
         if [ "$1" = 203.0.113.10 ]; then [ -e "$STATE/sip-answers" ]; else [ -e "$STATE/sip-answers-$1" ]; fi
     """,
+    # iputils' arping: its exit code from $STATE/arping-exit (0: no reply to DAD probes, 1: a reply).
+    # A message on stderr from $STATE/arping-says (arping exits 1 for some usage errors too).
+    "arping": r"""
+        echo "arping $*" >> "$STATE/calls"
+        [ -e "$STATE/arping-says" ] && cat "$STATE/arping-says" >&2
+        exit "$(cat "$STATE/arping-exit" 2>/dev/null || echo 0)"
+    """,
     # heartbeat's hb_standby: the peer takes the group (the VIP leaves).
     "hb_standby": r"""echo "hb_standby $*" >> "$STATE/calls"; rm -f "$STATE/vip" """,
 }
@@ -151,6 +158,8 @@ def node(tmp_path):
 
         lib = tmp_path / "lib"
         lock = tmp_path / "lock"
+        conf_file = conf
+        bin = bin_dir
         run_dir = tmp_path / "run"
 
     return Node()
@@ -576,3 +585,45 @@ def test_revive_leaves_the_holder_and_cold_units_to_the_ha_manager(node):
     node.set("vip", False)
     assert node.run("revive").returncode == 0
     assert "systemctl start --no-block relay.service" not in node.calls()
+
+
+def test_vip_taken_asks_the_public_segment_and_nobody_answers(node):
+    result = node.run("vip-taken")
+    assert result.returncode == 1, result.stderr
+    # DAD probes (sender 0.0.0.0) out of the public NIC, a reply ends them.
+    assert node.calls() == ["arping -q -D -c 1000 -I eth1 203.0.113.10"]
+    assert node.read("journal") == ""
+
+
+def test_vip_taken_when_another_host_answers(node):
+    node.write("arping-exit", "1\n")
+    assert node.run("vip-taken").returncode == 0
+
+
+def test_vip_taken_cannot_tell_when_arping_fails(node):
+    node.write("arping-exit", "2\n")
+    assert node.run("vip-taken").returncode == 2
+    assert "vip-taken: arping on eth1 failed (exit 2)" in node.read("journal")
+
+
+def test_vip_taken_cannot_tell_when_arping_exits_1_with_an_error(node):
+    # Not a reply: arping's own complaint about its arguments.
+    node.write("arping-exit", "1\n")
+    node.write("arping-says", "arping: invalid argument: '0.2'\n")
+    assert node.run("vip-taken").returncode == 2
+    assert "failed (exit 1): arping: invalid argument: '0.2'" in node.read("journal")
+
+
+def test_vip_taken_cannot_tell_without_arping(node):
+    (node.bin / "arping").unlink()
+    env_path = os.environ["PATH"]
+    if any(os.access(os.path.join(d, "arping"), os.X_OK) for d in env_path.split(os.pathsep)):
+        pytest.skip("this machine has an arping of its own")
+    assert node.run("vip-taken").returncode == 2
+    assert "arping (iputils-arping) is missing" in node.read("journal")
+
+
+def test_vip_taken_cannot_tell_for_an_ipv6_vip(node):
+    node.conf_file.write_text(node.conf_file.read_text().replace("VIP=203.0.113.10", "VIP=2001:db8::10"))
+    assert node.run("vip-taken").returncode == 2
+    assert node.calls() == []
