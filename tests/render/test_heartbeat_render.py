@@ -30,8 +30,9 @@ def render(run_render, **cluster):
     }, **cluster)
     settings = dict((key, value) for key, value in settings.items() if value is not None)
     files, dummy = run_render("render_heartbeat.yml", settings, NODES)
-    # Every file the role writes, so that "in any file" below means all three.
-    assert sorted(files) == sorted((name, kind) for name in NODES for kind in ("ha.cf", "haresources", "authkeys"))
+    # Every file the role writes with a secret or a setting, so that "in any file" below means all of them.
+    kinds = ("ha.cf", "haresources", "authkeys", "heartbeat-join.conf")
+    assert sorted(files) == sorted((name, kind) for name in NODES for kind in kinds)
     return dict((name, dict((kind, text) for (node, kind), text in files.items() if node == name)) for name in NODES)
 
 
@@ -105,6 +106,33 @@ def test_second_link_fast_timing_and_preferred_node(run_render):
         "500ms", "1500ms", "2000ms", "10000ms"]
     assert lines(conf, "auto_failback") == [["auto_failback", "on"]]
     assert files["sip-a"]["haresources"].rstrip().splitlines()[-1].startswith("sip-b IPaddr2::")
+
+
+def join_check(dropin):
+    """The words of the drop-in's ExecStartPre, and its start timeout."""
+    start = [line for line in dropin.splitlines() if line.startswith("ExecStartPre=")]
+    timeout = [line for line in dropin.splitlines() if line.startswith("TimeoutStartSec=")]
+    return start[0][len("ExecStartPre="):].split(), timeout
+
+
+def test_heartbeat_starts_after_the_join_check_which_listens_for_the_peer(run_render):
+    files = render(run_render)
+    words, timeout = join_check(files["sip-a"]["heartbeat-join.conf"])
+    assert words == ["/usr/libexec/sipha/sipha-heartbeat-join", "--port", "694", "--listen", "5.0",
+                     "--vip-probe", "'/usr/libexec/sipha/sipha-failover", "vip-taken'", "10.0.0.12"]
+    # It may wait for as long as the link is cut.
+    assert timeout == ["TimeoutStartSec=infinity"]
+
+
+def test_the_join_check_listens_on_both_links_and_the_peers_port(run_render):
+    files = render(
+        run_render,
+        heartbeat_second_link_interface="eth2", heartbeat_udpport=695, heartbeat_deadtime=2, heartbeat_initdead=10,
+        heartbeat_second_link_address="\"{{ {'sip-a': '172.16.0.1', 'sip-b': '172.16.0.2'}[inventory_hostname] }}\"",
+    )
+    words, _timeout = join_check(files["sip-b"]["heartbeat-join.conf"])
+    assert words[1:5] == ["--port", "695", "--listen", "2.0"]
+    assert words[-2:] == ["10.0.0.11", "172.16.0.1"]
 
 
 def test_stonith_off_writes_no_device(run_render):
