@@ -21,12 +21,21 @@ setup (INVITE sent, no 200 OK yet) or hanging up (BYE sent, no 200 OK yet),
 the ones a node that dies may take with it. The failed node is then put
 back and the next trial waits until it is a ready standby.
 
+A database trial (--db-outage SECONDS) fails no node: the shared
+database's service is stopped for that long and started again while the
+probe runs and the client tries a REGISTER every 0.2 s. Nothing may move:
+it counts the changes of the node answering the probe, the probes lost,
+the REGISTERs answered 200 during the outage, how soon after the start a
+REGISTER gets its 200 again, and the users who cannot be called after.
+
 The containers share the host's clock, so the wall-clock time of a fault
 (taken inside the node where it can be, around `docker kill` where it
 cannot) and of the probe's answers can be compared.
 
     python3 benchmarks/failover_bench.py --facts lab.json --profile keepalived-fast \
         --fault node-stopped --trials 10 --out results/keepalived-fast.node-stopped.json
+    python3 benchmarks/failover_bench.py --facts lab.json --profile keepalived-fast \
+        --db-outage 20 --trials 3 --out results/keepalived-fast.db-down.json
 """
 
 import argparse
@@ -40,6 +49,8 @@ import time
 FAULTS = ("node-stopped", "proxy-crashed", "link-down")
 RUNS = "/var/lib/sipha-lab/bench"  # on the client
 PROBE_PIDFILE = "/run/sipha-bench-probe.pid"
+REGISTER_TRIES_PIDFILE = "/run/sipha-bench-register.pid"
+REGISTER_EVERY = 0.2
 LOAD_RATE = 20  # calls per second, the issue's steady load
 LOAD_HOLD_MS = 1000  # each call lasts a second, so calls are up across the fault
 PROBE_EVERY = 0.02
@@ -201,6 +212,31 @@ class Lab:
         out = probe.communicate(timeout=30)[0]
         return json.loads(out)
 
+    def start_register_tries(self, seconds):
+        """REGISTER one lab user through the VIP every REGISTER_EVERY s for `seconds`, in the background.
+
+        Each try prints its start (epoch seconds) and SIPp's exit code (0: 200 OK).
+        """
+        script = (
+            "echo $$ > %s; end=$(( $(date +%%s) + %d )); cd /tmp\n"
+            "while [ $(date +%%s) -lt $end ]; do\n"
+            "  at=$(date +%%s.%%N)\n"
+            "  sipp %s:%d -sf /etc/sipha-lab/register.xml -inf /etc/sipha-lab/users.csv -m 1 -nostdin"
+            " -recv_timeout 2s -timeout 5s >/dev/null 2>&1\n"
+            "  echo \"$at $?\"\n"
+            "  sleep %s\n"
+            "done\n" % (REGISTER_TRIES_PIDFILE, seconds, self.vip, self.facts["sip_port"], REGISTER_EVERY))
+        return subprocess.Popen(["docker", "exec", self.client, "bash", "-c", script], stdout=subprocess.PIPE, text=True)
+
+    def stop_register_tries(self, tries):
+        docker_exec(self.client, 'kill -TERM "$(cat %s)"' % REGISTER_TRIES_PIDFILE, check=False)
+        return parse_register_tries(tries.communicate(timeout=30)[0])
+
+    def database(self, action):
+        """Start or stop the shared database's service; return the moment the command returned."""
+        docker_exec(self.facts["db"], "systemctl %s %s" % (action, self.facts["db_service"]), timeout=180)
+        return time.time()
+
     # --- faults --------------------------------------------------------------
     def fail(self, fault, node):
         """Fail `node` one way; return the fault's window (earliest, latest).
@@ -352,6 +388,75 @@ def outage_after(summary, moment, new_node):
     return None
 
 
+def parse_register_tries(text):
+    """[(start, ok)] from the REGISTER loop's lines ("EPOCH EXIT"); a line cut short by the stop is skipped."""
+    tries = []
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) == 2:
+            tries.append((float(words[0]), words[1] == "0"))
+    return tries
+
+
+def register_verdict(tries, stopped, started):
+    """What the REGISTER tries saw of a database outage from `stopped` to `started` (epoch seconds).
+
+    ok_during_outage: tries begun once the database was stopped and before
+    it was started that got a 200 anyway; back_s: from the start to the
+    first try begun after it that got a 200 (None: none did).
+    """
+    during = [ok for at, ok in tries if stopped <= at < started]
+    after = [at for at, ok in tries if at >= started and ok]
+    return {
+        "register_tries_during_outage": len(during),
+        "register_ok_during_outage": sum(during),
+        "register_back_s": round(after[0] - started, 3) if after else None,
+    }
+
+
+def db_outage(lab, seconds, number):
+    """One database trial: stopped for `seconds`, started again; nothing may move."""
+    users = lab.facts["phone_users"]
+    active = lab.wait_whole()
+    time.sleep(3)
+    registered = lab.sipp("register", "/etc/sipha-lab/register.xml", "/etc/sipha-lab/users.csv", users, 200)
+    if registered["successful"] != users:
+        raise BenchError("only %d of %d users registered before the outage" % (registered["successful"], users))
+    watch = seconds + 45
+    probe = lab.start_probe(watch)
+    tries = lab.start_register_tries(watch)
+    time.sleep(3)
+    stopped = lab.database("stop")
+    try:
+        time.sleep(seconds)
+    finally:
+        started = lab.database("start")
+    # The REGISTER tries go on for 15 s after the start (a 200 is wanted within 10 s).
+    time.sleep(max(0.0, started + 15 - time.time()))
+    summary = lab.stop_probe(probe)
+    verdict = register_verdict(lab.stop_register_tries(tries), stopped, started)
+    holders = lab.holders()
+    reached = lab.sipp("phones", "/etc/sipha-lab/call-phone.xml", "/etc/sipha-lab/users.csv", users, 250)
+    result = dict({
+        "trial": number,
+        "db_down_s": round(started - stopped, 3),
+        "holder_before": active,
+        "holders_after": holders,
+        "answering_node_changes": max(0, len(summary.get("answers_in_turn", [])) - 1),
+        "probe_longest_gap_s": summary["longest_outage_s"],
+        "probes_sent": summary["sent"],
+        "probes_answered": summary["answered"],
+        "registered": registered["successful"],
+        "registrations_lost": users - reached["successful"],
+    }, **verdict)
+    log("db-down trial %d: %.1f s away, holder %s -> %s, %d changes of the answering node, %d/%d probes answered, "
+        "REGISTER 200 %s s after the start (%d of %d tries got 200 during the outage), %d registrations lost" % (
+            number, result["db_down_s"], active, holders, result["answering_node_changes"], result["probes_answered"],
+            result["probes_sent"], result["register_back_s"], result["register_ok_during_outage"],
+            result["register_tries_during_outage"], result["registrations_lost"]))
+    return result
+
+
 def trial(lab, fault, number):
     users = lab.facts["phone_users"]
     active = lab.wait_whole()
@@ -481,6 +586,8 @@ def main(argv=None):
     what.add_argument("--fault", choices=FAULTS)
     what.add_argument("--stability", type=int, metavar="SECONDS",
                       help="no fault: saturate every node's CPUs this long and count false failovers")
+    what.add_argument("--db-outage", type=int, metavar="SECONDS",
+                      help="no node fails: stop the shared database this long, then start it; count what moved")
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--inventory", default="inventories/lab")
     parser.add_argument("--rejoin-playbook", default="benchmarks/rejoin.yml")
@@ -494,6 +601,14 @@ def main(argv=None):
         result = stability(lab, args.stability)
         with open(args.out, "w") as handle:
             json.dump({"profile": args.profile, "lab": facts, "timers": lab.timers, "stability": result}, handle, indent=1)
+        return 0
+    if args.db_outage:
+        trials = []
+        for number in range(1, args.trials + 1):
+            trials.append(db_outage(lab, args.db_outage, number))
+            with open(args.out, "w") as handle:
+                json.dump({"profile": args.profile, "date": time.strftime("%Y-%m-%d", time.gmtime()), "lab": facts,
+                           "timers": lab.timers, "db_outage": trials}, handle, indent=1)
         return 0
     trials = []
     for number in range(1, args.trials + 1):

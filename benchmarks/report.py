@@ -90,7 +90,7 @@ def summarise(run):
 def load_runs(results):
     runs = []
     for path in sorted(glob.glob(os.path.join(results, "*.*.json"))):
-        if path.endswith((".rollout.json", ".stability.json", "summary.json", "machine.json")):
+        if path.endswith((".rollout.json", ".stability.json", ".db-down.json", "summary.json", "machine.json")):
             continue
         with open(path) as handle:
             runs.append(json.load(handle))
@@ -136,7 +136,46 @@ def fmt(value):
     return "-" if value is None else ("%.2f" % value)
 
 
-def table(rows, rollouts, machine, stabilities=()):
+def db_outage_rows(runs):
+    """One line per profile of db-down trials: nothing may move, REGISTER must come back."""
+    rows = []
+    for run in runs:
+        trials = run["db_outage"]
+        backs = [t["register_back_s"] for t in trials if t["register_back_s"] is not None]
+        rows.append({
+            "profile": run["profile"],
+            "date": run.get("date", "?"),
+            "trials": len(trials),
+            "db_down_s": max((t["db_down_s"] for t in trials), default=0),
+            # The probe sees a move as a change of the answering node; a move
+            # it missed still leaves another holder at the end.
+            "vip_moves": sum(max(t["answering_node_changes"], int(t["holders_after"] != [t["holder_before"]]))
+                             for t in trials),
+            "probes_lost": sum(t["probes_sent"] - t["probes_answered"] for t in trials),
+            "register_ok_during_outage": sum(t["register_ok_during_outage"] for t in trials),
+            "register_tries_during_outage": sum(t["register_tries_during_outage"] for t in trials),
+            "register_back_median_s": statistics.median(backs) if backs else None,
+            "register_back_max_s": max(backs) if len(backs) == len(trials) and backs else None,
+            "registrations_lost": sum(t["registrations_lost"] for t in trials),
+        })
+    return rows
+
+
+def db_outage_table(rows):
+    lines = [
+        "| shared database away | measured | trials | away s | VIP moves | OPTIONS lost | REGISTER 200 during the outage "
+        "| REGISTER 200 after the start: median / max s | registrations lost |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append("| %s | %s | %d | %.0f | %d | %d | %d of %d tries | %s / %s | %d |" % (
+            row["profile"], row["date"], row["trials"], row["db_down_s"], row["vip_moves"], row["probes_lost"],
+            row["register_ok_during_outage"], row["register_tries_during_outage"],
+            fmt(row["register_back_median_s"]), fmt(row["register_back_max_s"]), row["registrations_lost"]))
+    return lines
+
+
+def table(rows, rollouts, machine, stabilities=(), db_outages=()):
     lines = [
         "Measured on %s (%s CPUs, %s, kernel %s, Docker %s), %s." % (
             machine.get("cpu", "?"), machine.get("cpus", "?"), machine.get("os", "?"),
@@ -176,6 +215,8 @@ def table(rows, rollouts, machine, stabilities=()):
                 run["profile"], result["seconds"], result["busy_loops_per_node"], result["host_load_average_1min"],
                 result["answering_node_changes"], fmt(result["probe_longest_gap_s"]), result["calls_failed"],
                 result["calls"]))
+    if db_outages:
+        lines += [""] + db_outage_table(db_outage_rows(db_outages))
     return "\n".join(lines)
 
 
@@ -237,12 +278,14 @@ def main(argv=None):
             machine = json.load(handle)
     rollouts = load_kind(args.results, "rollout")
     stabilities = load_kind(args.results, "stability")
+    db_outages = load_kind(args.results, "db-down")
     with open(os.path.join(args.results, "summary.json"), "w") as handle:
         json.dump({"machine": machine, "rows": rows, "rollouts": rollouts,
-                   "stability": [dict(run["stability"], profile=run["profile"]) for run in stabilities]},
+                   "stability": [dict(run["stability"], profile=run["profile"]) for run in stabilities],
+                   "db_outage": db_outage_rows(db_outages)},
                   handle, indent=1)
     plot(runs, os.path.join(args.results, "outage.png"))
-    text = table(rows, rollouts, machine, stabilities)
+    text = table(rows, rollouts, machine, stabilities, db_outages)
     write_readme(args.readme, text)
     print(text)
     return 0

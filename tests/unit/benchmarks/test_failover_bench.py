@@ -151,3 +151,44 @@ def test_stability_runs_get_their_own_table():
         "answering_node_changes": 0, "probe_longest_gap_s": 0.1, "calls_failed": 0, "calls": 2400}}
     text = report.table([], [], {}, [stability])
     assert "| keepalived-fast | 120 | 2 per CPU | 7.9 | 0 | 0.10 s | 0 of 2400 |" in text
+
+
+def test_register_tries_are_read_line_by_line_and_a_cut_line_is_skipped():
+    text = "1764744000.125 1\n1764744000.500 0\n1764744000.9"
+    assert bench.parse_register_tries(text) == [(1764744000.125, False), (1764744000.5, True)]
+
+
+def test_register_verdict_counts_the_outage_and_times_the_first_200_after_the_start():
+    tries = [(99.0, True),  # before the stop
+             (100.2, False), (105.0, True), (109.9, False),  # during: one 200 that should not be
+             (110.1, False), (110.4, False), (110.8, True), (111.2, True)]
+    verdict = bench.register_verdict(tries, stopped=100.0, started=110.0)
+    assert verdict == {"register_tries_during_outage": 3, "register_ok_during_outage": 1, "register_back_s": 0.8}
+    assert bench.register_verdict([(110.5, False)], 100.0, 110.0)["register_back_s"] is None
+
+
+def db_trial(**changes):
+    trial = {"db_down_s": 20.1, "holder_before": "node1", "holders_after": ["node1"], "answering_node_changes": 0,
+             "probes_sent": 2000, "probes_answered": 2000, "register_ok_during_outage": 0,
+             "register_tries_during_outage": 40, "register_back_s": 0.4, "registrations_lost": 0}
+    trial.update(changes)
+    return trial
+
+
+def test_database_outages_get_their_own_table():
+    run = {"profile": "keepalived-fast", "date": "2026-12-03",
+           "db_outage": [db_trial(), db_trial(register_back_s=0.6), db_trial(register_back_s=1.2)]}
+    text = report.table([], [], {}, db_outages=[run])
+    assert "| keepalived-fast | 2026-12-03 | 3 | 20 | 0 | 0 | 0 of 120 tries | 0.60 / 1.20 | 0 |" in text
+
+
+def test_a_database_outage_that_moved_the_vip_counts_each_move_once():
+    rows = report.db_outage_rows([{"profile": "p", "db_outage": [
+        db_trial(answering_node_changes=1, holders_after=["node2"]),  # seen by the probe and at the end
+        db_trial(holders_after=["node2"]),  # missed by the probe
+        db_trial(register_back_s=None, probes_answered=1990),
+    ]}])
+    assert rows[0]["vip_moves"] == 2
+    assert rows[0]["probes_lost"] == 10
+    # One trial never got its 200 back: no maximum to show.
+    assert rows[0]["register_back_max_s"] is None
