@@ -595,6 +595,14 @@ def test_vip_taken_asks_the_public_segment_and_nobody_answers(node):
     assert node.read("journal") == ""
 
 
+def test_vip_taken_cannot_tell_while_the_public_link_is_down(node):
+    # Probes into a dead link get no reply: that is not "nobody holds it".
+    node.set("link-down")
+    assert node.run("vip-taken").returncode == 2
+    assert node.calls() == []
+    assert "vip-taken: the public link eth1 is down" in node.read("journal")
+
+
 def test_vip_taken_when_another_host_answers(node):
     node.write("arping-exit", "1\n")
     assert node.run("vip-taken").returncode == 0
@@ -619,11 +627,11 @@ def test_vip_taken_cannot_tell_without_arping(node):
     env_path = os.environ["PATH"]
     if any(os.access(os.path.join(d, "arping"), os.X_OK) for d in env_path.split(os.pathsep)):
         pytest.skip("this machine has an arping of its own")
-    assert node.run("vip-taken").returncode == 2
+    assert node.run("vip-taken").returncode == 3
     assert "arping (iputils-arping) is missing" in node.read("journal")
 
 
-def test_vip_taken_cannot_tell_for_an_ipv6_vip(node):
+def test_vip_taken_cannot_ask_for_an_ipv6_vip(node):
     node.conf_file.write_text(node.conf_file.read_text().replace("VIP=203.0.113.10", "VIP=2001:db8::10"))
-    assert node.run("vip-taken").returncode == 2
+    assert node.run("vip-taken").returncode == 3
     assert node.calls() == []
