@@ -118,7 +118,7 @@ def join_check(dropin):
 def test_heartbeat_starts_after_the_join_check_which_listens_for_the_peer(run_render):
     files = render(run_render)
     words, timeout = join_check(files["sip-a"]["heartbeat-join.conf"])
-    assert words == ["/usr/libexec/sipha/sipha-heartbeat-join", "--port", "694", "--listen", "5.0",
+    assert words == ["/usr/libexec/sipha/sipha-heartbeat-join", "--port", "694", "--listen", "5.0", "--unsure-for", "20.0",
                      "--vip-probe", "'/usr/libexec/sipha/sipha-failover", "vip-taken'", "10.0.0.12"]
     # It may wait for as long as the link is cut.
     assert timeout == ["TimeoutStartSec=infinity"]
@@ -131,7 +131,7 @@ def test_the_join_check_listens_on_both_links_and_the_peers_port(run_render):
         heartbeat_second_link_address="\"{{ {'sip-a': '172.16.0.1', 'sip-b': '172.16.0.2'}[inventory_hostname] }}\"",
     )
     words, _timeout = join_check(files["sip-b"]["heartbeat-join.conf"])
-    assert words[1:5] == ["--port", "695", "--listen", "2.0"]
+    assert words[1:7] == ["--port", "695", "--listen", "2.0", "--unsure-for", "10.0"]
     assert words[-2:] == ["10.0.0.11", "172.16.0.1"]
 
 

@@ -52,7 +52,7 @@ def node(tmp_path):
 def start(node, port, *peers, **kwargs):
     state, env, probe = node
     args = [sys.executable, SCRIPT, "--port", str(port), "--listen", str(kwargs.get("listen", 0.3)),
-            "--max-pause", "0.2", "--vip-probe", probe] + list(peers)
+            "--max-pause", "0.2", "--unsure-for", str(kwargs.get("unsure_for", 20)), "--vip-probe", probe] + list(peers)
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
 
 
@@ -145,12 +145,44 @@ def test_starts_when_the_vip_is_free_again(node):
     assert len(lines) == 3 and "nobody answers for the VIP" in lines[-1]
 
 
-@pytest.mark.parametrize("verdict", ["2", "127"])
-def test_starts_when_the_probe_cannot_tell(node, verdict):
+@pytest.mark.parametrize("verdict", ["3", "127"])
+def test_starts_at_once_when_the_probe_cannot_ask(node, verdict):
     state, _env, _probe = node
     (state / "verdicts").write_text(verdict + "\n")
     assert start(node, free_udp_port(), "127.0.0.2").wait(timeout=10) == 0
+    assert (state / "tries").read_text().strip() == "1"
     assert "cannot tell whether another node holds the VIP" in journal(state)[0]
+
+
+def test_asks_again_while_the_probe_cannot_tell_then_follows_its_answer(node):
+    # The public link comes up late at boot: unsure twice, then taken.
+    state, _env, _probe = node
+    (state / "verdicts").write_text("2\n2\n0\n")
+    process = start(node, free_udp_port(), "127.0.0.2", unsure_for=30)
+    time.sleep(1.5)
+    assert process.poll() is None
+    process.kill()
+    process.wait()
+    assert int((state / "tries").read_text()) >= 3
+    assert all("heartbeat waits" in line for line in journal(state))
+
+
+def test_starts_when_the_probe_stays_unsure_too_long(node):
+    state, _env, _probe = node
+    (state / "verdicts").write_text("2\n")
+    assert start(node, free_udp_port(), "127.0.0.2", unsure_for=0.5).wait(timeout=10) == 0
+    assert int((state / "tries").read_text()) >= 2
+    assert "cannot tell whether another node holds the VIP" in journal(state)[-1]
+
+
+def test_a_failure_of_the_check_itself_does_not_keep_heartbeat_down(node):
+    state, env, probe = node
+    (state / "verdicts").write_text("0\n")
+    # A port that is not a port: listening fails in a way nothing expects.
+    result = subprocess.run([sys.executable, SCRIPT, "--port", "99999", "--listen", "0.2", "--vip-probe", probe,
+                             "127.0.0.2"], env=env, capture_output=True, text=True, timeout=20, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "the join check failed" in journal(state)[-1]
 
 
 def test_starts_when_the_port_is_taken(node):
