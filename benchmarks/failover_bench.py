@@ -215,7 +215,7 @@ class Lab:
     def start_register_tries(self, seconds):
         """REGISTER one lab user through the VIP every REGISTER_EVERY s for `seconds`, in the background.
 
-        Each try prints its start (epoch seconds) and SIPp's exit code (0: 200 OK).
+        Each try prints its start and end (epoch seconds) and SIPp's exit code (0: 200 OK).
         """
         script = (
             "echo $$ > %s; end=$(( $(date +%%s) + %d )); cd /tmp\n"
@@ -223,7 +223,8 @@ class Lab:
             "  at=$(date +%%s.%%N)\n"
             "  sipp %s:%d -sf /etc/sipha-lab/register.xml -inf /etc/sipha-lab/users.csv -m 1 -nostdin"
             " -recv_timeout 2s -timeout 5s >/dev/null 2>&1\n"
-            "  echo \"$at $?\"\n"
+            "  rc=$?\n"
+            "  echo \"$at $(date +%%s.%%N) $rc\"\n"
             "  sleep %s\n"
             "done\n" % (REGISTER_TRIES_PIDFILE, seconds, self.vip, self.facts["sip_port"], REGISTER_EVERY))
         return subprocess.Popen(["docker", "exec", self.client, "bash", "-c", script], stdout=subprocess.PIPE, text=True)
@@ -233,9 +234,10 @@ class Lab:
         return parse_register_tries(tries.communicate(timeout=30)[0])
 
     def database(self, action):
-        """Start or stop the shared database's service; return the moment the command returned."""
+        """Start or stop the shared database's service; return when the command began and when it returned."""
+        before = time.time()
         docker_exec(self.facts["db"], "systemctl %s %s" % (action, self.facts["db_service"]), timeout=180)
-        return time.time()
+        return before, time.time()
 
     # --- faults --------------------------------------------------------------
     def fail(self, fault, node):
@@ -389,28 +391,31 @@ def outage_after(summary, moment, new_node):
 
 
 def parse_register_tries(text):
-    """[(start, ok)] from the REGISTER loop's lines ("EPOCH EXIT"); a line cut short by the stop is skipped."""
+    """[(start, end, ok)] from the REGISTER loop's lines ("START END EXIT"); a line cut short by the stop is skipped."""
     tries = []
     for line in text.splitlines():
         words = line.split()
-        if len(words) == 2:
-            tries.append((float(words[0]), words[1] == "0"))
+        if len(words) == 3:
+            tries.append((float(words[0]), float(words[1]), words[2] == "0"))
     return tries
 
 
-def register_verdict(tries, stopped, started):
-    """What the REGISTER tries saw of a database outage from `stopped` to `started` (epoch seconds).
+def register_verdict(tries, stopped, starting):
+    """What the REGISTER tries saw of a database outage (epoch seconds).
 
-    ok_during_outage: tries begun once the database was stopped and before
-    it was started that got a 200 anyway; back_s: from the start to the
-    first try begun after it that got a 200 (None: none did).
+    stopped: the stop command had returned (the database was down);
+    starting: the start command began (it may be up any moment after).
+    During the outage: tries begun after `stopped` and ended before
+    `starting`; ok_during_outage counts those that got a 200 all the same.
+    back_s: from `starting` to the end of the first try begun after it that
+    got a 200 (None: none did).
     """
-    during = [ok for at, ok in tries if stopped <= at < started]
-    after = [at for at, ok in tries if at >= started and ok]
+    during = [ok for begun, ended, ok in tries if begun >= stopped and ended < starting]
+    after = [ended for begun, ended, ok in tries if begun >= starting and ok]
     return {
         "register_tries_during_outage": len(during),
         "register_ok_during_outage": sum(during),
-        "register_back_s": round(after[0] - started, 3) if after else None,
+        "register_back_s": round(after[0] - starting, 3) if after else None,
     }
 
 
@@ -426,20 +431,20 @@ def db_outage(lab, seconds, number):
     probe = lab.start_probe(watch)
     tries = lab.start_register_tries(watch)
     time.sleep(3)
-    stopped = lab.database("stop")
+    stopped = lab.database("stop")[1]
     try:
         time.sleep(seconds)
     finally:
-        started = lab.database("start")
+        starting = lab.database("start")[0]
     # The REGISTER tries go on for 15 s after the start (a 200 is wanted within 10 s).
-    time.sleep(max(0.0, started + 15 - time.time()))
+    time.sleep(max(0.0, starting + 15 - time.time()))
     summary = lab.stop_probe(probe)
-    verdict = register_verdict(lab.stop_register_tries(tries), stopped, started)
+    verdict = register_verdict(lab.stop_register_tries(tries), stopped, starting)
     holders = lab.holders()
     reached = lab.sipp("phones", "/etc/sipha-lab/call-phone.xml", "/etc/sipha-lab/users.csv", users, 250)
     result = dict({
         "trial": number,
-        "db_down_s": round(started - stopped, 3),
+        "db_down_s": round(starting - stopped, 3),
         "holder_before": active,
         "holders_after": holders,
         "answering_node_changes": max(0, len(summary.get("answers_in_turn", [])) - 1),
@@ -578,6 +583,13 @@ def stability(lab, seconds):
     return result
 
 
+def positive_int(text):
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("%s is not a number of seconds above 0" % text)
+    return value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facts", required=True, help="lab facts JSON (lab_facts.yml)")
@@ -586,7 +598,7 @@ def main(argv=None):
     what.add_argument("--fault", choices=FAULTS)
     what.add_argument("--stability", type=int, metavar="SECONDS",
                       help="no fault: saturate every node's CPUs this long and count false failovers")
-    what.add_argument("--db-outage", type=int, metavar="SECONDS",
+    what.add_argument("--db-outage", type=positive_int, metavar="SECONDS",
                       help="no node fails: stop the shared database this long, then start it; count what moved")
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--inventory", default="inventories/lab")
@@ -602,7 +614,7 @@ def main(argv=None):
         with open(args.out, "w") as handle:
             json.dump({"profile": args.profile, "lab": facts, "timers": lab.timers, "stability": result}, handle, indent=1)
         return 0
-    if args.db_outage:
+    if args.db_outage is not None:
         trials = []
         for number in range(1, args.trials + 1):
             trials.append(db_outage(lab, args.db_outage, number))

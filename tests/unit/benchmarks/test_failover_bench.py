@@ -154,17 +154,18 @@ def test_stability_runs_get_their_own_table():
 
 
 def test_register_tries_are_read_line_by_line_and_a_cut_line_is_skipped():
-    text = "1764744000.125 1\n1764744000.500 0\n1764744000.9"
-    assert bench.parse_register_tries(text) == [(1764744000.125, False), (1764744000.5, True)]
+    text = "1764744000.125 1764744000.230 1\n1764744000.500 1764744000.520 0\n1764744000.9"
+    assert bench.parse_register_tries(text) == [(1764744000.125, 1764744000.23, False), (1764744000.5, 1764744000.52, True)]
 
 
 def test_register_verdict_counts_the_outage_and_times_the_first_200_after_the_start():
-    tries = [(99.0, True),  # before the stop
-             (100.2, False), (105.0, True), (109.9, False),  # during: one 200 that should not be
-             (110.1, False), (110.4, False), (110.8, True), (111.2, True)]
-    verdict = bench.register_verdict(tries, stopped=100.0, started=110.0)
-    assert verdict == {"register_tries_during_outage": 3, "register_ok_during_outage": 1, "register_back_s": 0.8}
-    assert bench.register_verdict([(110.5, False)], 100.0, 110.0)["register_back_s"] is None
+    tries = [(99.0, 99.1, True),  # before the stop
+             (100.2, 102.2, False), (105.0, 105.1, True), (109.5, 109.6, False),  # during: one 200 that should not be
+             (109.8, 110.3, True),  # begun during, ended after the start began: neither during nor back
+             (110.1, 110.2, False), (110.4, 110.5, False), (110.8, 110.9, True), (111.2, 111.3, True)]
+    verdict = bench.register_verdict(tries, stopped=100.0, starting=110.0)
+    assert verdict == {"register_tries_during_outage": 3, "register_ok_during_outage": 1, "register_back_s": 0.9}
+    assert bench.register_verdict([(110.5, 110.6, False)], 100.0, 110.0)["register_back_s"] is None
 
 
 def db_trial(**changes):
@@ -179,7 +180,7 @@ def test_database_outages_get_their_own_table():
     run = {"profile": "keepalived-fast", "date": "2026-12-03",
            "db_outage": [db_trial(), db_trial(register_back_s=0.6), db_trial(register_back_s=1.2)]}
     text = report.table([], [], {}, db_outages=[run])
-    assert "| keepalived-fast | 2026-12-03 | 3 | 20 | 0 | 0 | 0 of 120 tries | 0.60 / 1.20 | 0 |" in text
+    assert "| keepalived-fast | 2026-12-03 | 3 | 20 | 0 | 0 | 0 of 120 tries | 0.60 / 1.20 | 0 | 0 |" in text
 
 
 def test_a_database_outage_that_moved_the_vip_counts_each_move_once():
@@ -190,5 +191,13 @@ def test_a_database_outage_that_moved_the_vip_counts_each_move_once():
     ]}])
     assert rows[0]["vip_moves"] == 2
     assert rows[0]["probes_lost"] == 10
-    # One trial never got its 200 back: no maximum to show.
-    assert rows[0]["register_back_max_s"] is None
+    # One trial never got its 200 back: counted apart, not hidden in the times.
+    assert rows[0]["register_never_back"] == 1
+    assert rows[0]["register_back_max_s"] == 0.4
+
+
+@pytest.mark.parametrize("seconds", ["0", "-5"])
+def test_a_database_outage_of_no_time_is_refused(seconds, capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--facts", "x.json", "--profile", "p", "--db-outage", seconds, "--out", "y.json"])
+    assert "is not a number of seconds above 0" in capsys.readouterr().err
