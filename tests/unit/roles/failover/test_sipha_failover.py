@@ -13,9 +13,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import subprocess
 import textwrap
+import time
 
 import pytest
 
@@ -32,7 +34,7 @@ STUBS = {
           # The public link is up unless $STATE/link-down exists.
           "-o link show dev eth1")
             if [ -e "$STATE/link-down" ]; then echo "3: eth1: <BROADCAST,MULTICAST> mtu 1500 state DOWN"
-            else echo "3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP"; fi ;;
+            else echo "3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP mode DEFAULT\    link/ether 02:00:00:00:00:0b brd ff:ff:ff:ff:ff:ff"; fi ;;
           "route replace default via "*) shift 3; echo "default $* " > "$STATE/route" ;;
           "route del default dev eth1") [ -e "$STATE/route" ] && rm "$STATE/route" ;;
           "route show default dev eth1") [ -e "$STATE/route" ] && sed 's/ dev eth1//' "$STATE/route"; true ;;
@@ -71,10 +73,12 @@ STUBS = {
         echo "sip-ping $*" >> "$STATE/calls"
         if [ "$1" = 203.0.113.10 ]; then [ -e "$STATE/sip-answers" ]; else [ -e "$STATE/sip-answers-$1" ]; fi
     """,
-    # iputils' arping: its exit code from $STATE/arping-exit (0: no reply to DAD probes, 1: a reply).
-    # A message on stderr from $STATE/arping-says (arping exits 1 for some usage errors too).
+    # iputils' arping: its exit code from $STATE/arping-exit (0: no reply to DAD probes, 1: a reply),
+    # what it prints from $STATE/arping-prints. A message on stderr from $STATE/arping-says
+    # (arping exits 1 for some usage errors too).
     "arping": r"""
         echo "arping $*" >> "$STATE/calls"
+        [ -e "$STATE/arping-prints" ] && cat "$STATE/arping-prints"
         [ -e "$STATE/arping-says" ] && cat "$STATE/arping-says" >&2
         exit "$(cat "$STATE/arping-exit" 2>/dev/null || echo 0)"
     """,
@@ -591,7 +595,7 @@ def test_vip_taken_asks_the_public_segment_and_nobody_answers(node):
     result = node.run("vip-taken")
     assert result.returncode == 1, result.stderr
     # DAD probes (sender 0.0.0.0) out of the public NIC, a reply ends them.
-    assert node.calls() == ["arping -q -D -c 1000 -I eth1 203.0.113.10"]
+    assert node.calls() == ["arping -D -c 1000 -I eth1 203.0.113.10"]
     assert node.read("journal") == ""
 
 
@@ -635,3 +639,59 @@ def test_vip_taken_cannot_ask_for_an_ipv6_vip(node):
     node.conf_file.write_text(node.conf_file.read_text().replace("VIP=203.0.113.10", "VIP=2001:db8::10"))
     assert node.run("vip-taken").returncode == 3
     assert node.calls() == []
+
+
+@pytest.fixture
+def guarded(node):
+    """The node with the VIP guard on: the real sipha-vip-guard beside the stand-ins."""
+    guard = node.bin / "sipha-vip-guard"
+    guard.write_text(open(os.path.join(os.path.dirname(SCRIPT), "sipha-vip-guard")).read())
+    guard.chmod(0o755)
+    with node.conf_file.open("a") as conf:
+        conf.write("VIP_GUARD=yes\nVIP_GUARD_STATE=%s\nVIP_GUARD_GRACE=10\n" % (node.run_dir / "vip-guard.json"))
+    healthy_active(node)
+    return node
+
+
+def test_the_guard_probes_after_the_proxy_answered(guarded):
+    assert guarded.run("check").returncode == 0
+    calls = guarded.calls()
+    assert calls.index("arping -D -c 1000 -I eth1 203.0.113.10") > calls.index("sip-ping 203.0.113.10 5060 --timeout 1.0")
+    # A proxy that does not answer fails the check before any probe.
+    guarded.set("sip-answers", False)
+    guarded.write("calls", "")
+    assert guarded.run("check").returncode == 1
+    assert not [call for call in guarded.calls() if call.startswith("arping")]
+
+
+def test_a_new_holder_that_meets_another_yields_until_the_network_is_back(guarded):
+    # The node took the VIP just now and another one answers for it.
+    guarded.write("arping-exit", "1\n")
+    guarded.write("arping-prints", "ARPING 203.0.113.10 from 0.0.0.0 eth1\n"
+                                   "Unicast reply from 203.0.113.10 [02:00:00:00:00:0A]  0.6ms\n")
+    assert guarded.run("check").returncode == 3
+    assert "this node took the VIP 0 s ago, after 02:00:00:00:00:0a: it yields" in guarded.read("journal")
+    # keepalived took the VIP away; the other still holds it, the private network is still cut.
+    guarded.set("vip", False)
+    assert guarded.run("check").returncode == 3
+    # The network is back: a peer's proxy answers on its private address.
+    guarded.set("sip-answers-10.0.0.13")
+    assert guarded.run("check").returncode == 0
+    assert "a peer answers on the private network again" in guarded.read("journal")
+
+
+def test_an_old_holder_keeps_the_vip_and_announces_it(guarded):
+    assert guarded.run("check").returncode == 0
+    state = json.loads((guarded.run_dir / "vip-guard.json").read_text())
+    state["held_since"] -= 60
+    (guarded.run_dir / "vip-guard.json").write_text(json.dumps(state))
+    guarded.write("arping-exit", "1\n")
+    guarded.write("arping-prints", "Unicast reply from 203.0.113.10 [02:00:00:00:00:0c]  0.6ms\n")
+    assert guarded.run("check").returncode == 0
+    # The announcement runs in the background: wait for it.
+    for _attempt in range(50):
+        if "arping -q -U -c 3 -I eth1 203.0.113.10" in guarded.calls():
+            break
+        time.sleep(0.1)
+    assert "arping -q -U -c 3 -I eth1 203.0.113.10" in guarded.calls()
+    assert "has held the VIP for 60 s, the other came later; keeping it" in guarded.read("journal")

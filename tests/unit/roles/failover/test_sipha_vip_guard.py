@@ -1,0 +1,188 @@
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Who keeps the VIP when two nodes hold it (roles/failover/files/sipha-vip-guard).
+
+decide() is the whole judgement; the stories below play two nodes through a
+cut of keepalived's private network, the clock given by hand. The command
+line is run for real with a stand-in logger. molecule/default cuts the
+network between two real nodes.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import importlib.machinery
+import importlib.util
+import json
+import os
+import subprocess
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+SCRIPT = os.path.join(REPO, "roles", "failover", "files", "sipha-vip-guard")
+
+_loader = importlib.machinery.SourceFileLoader("sipha_vip_guard", SCRIPT)
+_spec = importlib.util.spec_from_loader("sipha_vip_guard", _loader)
+guard = importlib.util.module_from_spec(_spec)
+_loader.exec_module(guard)
+
+LOW, HIGH = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
+GRACE = 10
+
+
+class Node(object):
+    """One node's guard memory; check() is one health check."""
+
+    def __init__(self, mac):
+        self.mac = mac
+        self.state = {}
+
+    def check(self, now, holding, probe="none", rivals=(), peer_back=False):
+        code, announce, said = guard.decide(self.state, now, holding, probe, list(rivals), self.mac, peer_back, GRACE)
+        return code, announce, [message for _priority, message in said]
+
+
+def test_a_lone_holder_serves_and_says_nothing():
+    node = Node(LOW)
+    for now in range(100, 130):
+        assert node.check(now, True, "free") == (guard.SERVE, False, [])
+
+
+def test_a_standby_is_not_asked_and_serves():
+    assert Node(LOW).check(100, False) == (guard.SERVE, False, [])
+
+
+def test_the_newcomer_yields_and_the_incumbent_keeps_and_announces():
+    # The private network is cut at 95: HIGH has held the VIP since 0,
+    # LOW becomes MASTER at 100 and meets it at its first check.
+    old, new = Node(LOW), Node(HIGH)
+    old.check(0, True, "free")
+    code, announce, said = new.check(100.5, True, "taken", [LOW])
+    assert code == guard.STAY_OUT and not announce
+    assert "answers for the VIP as well" in said[0] and "it yields" in said[1]
+    # The incumbent, whatever its MAC, keeps the VIP and announces it while
+    # the newcomer is seen, and once more when it is gone (the router's entry
+    # may still point at the newcomer).
+    assert old.check(101, True, "taken", [HIGH])[:2] == (guard.SERVE, True)
+    assert old.check(102, True, "taken", [HIGH]) == (guard.SERVE, True, [])
+    code, announce, said = old.check(103, True, "free")
+    assert (code, announce) == (guard.SERVE, True) and "is gone" in said[0]
+    assert old.check(104, True, "free") == (guard.SERVE, False, [])
+
+
+def test_the_node_that_yielded_stays_out_while_the_other_holds():
+    node = Node(HIGH)
+    node.check(100, True, "taken", [LOW])
+    # keepalived takes a moment to put it into FAULT.
+    assert node.check(101, True)[0] == guard.STAY_OUT
+    for now in range(102, 200):
+        assert node.check(now, False, "taken", [LOW]) == (guard.STAY_OUT, False, [])
+
+
+def test_the_node_that_yielded_comes_back_when_nobody_holds_the_vip():
+    node = Node(HIGH)
+    node.check(100, True, "taken", [LOW])
+    code, _announce, said = node.check(130, False, "free")
+    assert code == guard.SERVE and "nobody answers" in said[0]
+    assert node.check(131, False) == (guard.SERVE, False, [])
+
+
+def test_the_node_that_yielded_comes_back_when_the_private_network_is():
+    node = Node(HIGH)
+    node.check(100, True, "taken", [LOW])
+    code, _announce, said = node.check(130, False, "taken", [LOW], peer_back=True)
+    assert code == guard.SERVE and "private network again" in said[0]
+
+
+def test_a_probe_that_cannot_tell_keeps_a_yielded_node_out():
+    node = Node(HIGH)
+    node.check(100, True, "taken", [LOW])
+    assert node.check(101, False, "unsure")[0] == guard.STAY_OUT
+
+
+def test_two_newcomers_yield_once_then_the_lower_mac_yields():
+    # A cold start with the private network cut: both become MASTER at once.
+    low, high = Node(LOW), Node(HIGH)
+    assert low.check(100, True, "taken", [HIGH])[0] == guard.STAY_OUT
+    assert high.check(100, True, "taken", [LOW])[0] == guard.STAY_OUT
+    # Nobody holds the VIP: both come back, and both take it again.
+    assert low.check(104, False, "free")[0] == guard.SERVE
+    assert high.check(104, False, "free")[0] == guard.SERVE
+    low.check(106, False)
+    high.check(106, False)
+    code, _announce, said = low.check(110, True, "taken", [HIGH])
+    assert code == guard.STAY_OUT and "MAC" in said[-1]
+    code, announce, _said = high.check(110, True, "taken", [LOW])
+    assert (code, announce) == (guard.SERVE, True)
+    # Long after, a newcomer yields as a newcomer again.
+    high.check(200, False)
+    assert high.check(300, True, "taken", [LOW])[0] == guard.STAY_OUT
+    assert high.state["yielded_as"] == "newcomer"
+
+
+def test_two_old_holders_settle_by_mac_once_the_grace_runs_out():
+    # Both have held the VIP for long (a guard turned on during a split).
+    low, high = Node(LOW), Node(HIGH)
+    low.check(0, True, "free")
+    high.check(0, True, "free")
+    for now in range(100, 100 + GRACE):
+        assert low.check(now, True, "taken", [HIGH])[0] == guard.SERVE
+        assert high.check(now, True, "taken", [LOW])[0] == guard.SERVE
+    assert low.check(100 + GRACE, True, "taken", [HIGH])[0] == guard.STAY_OUT
+    assert high.check(100 + GRACE, True, "taken", [LOW])[:2] == (guard.SERVE, True)
+
+
+def test_mac_addresses_compare_as_numbers():
+    assert guard.mac_key("02:00:00:00:00:0A") == guard.mac_key("02:00:00:00:00:0a")
+    assert guard.mac_key("02:00:00:00:01:00") > guard.mac_key("02:00:00:00:00:ff")
+
+
+def test_a_new_hold_starts_a_new_clock():
+    node = Node(LOW)
+    node.check(0, True, "free")
+    node.check(50, False)
+    # Held again from 60: at 62 it is a newcomer.
+    node.check(60, True, "free")
+    assert node.check(62, True, "taken", [HIGH])[0] == guard.STAY_OUT
+
+
+def run(tmp_path, *args):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    logger = bin_dir / "logger"
+    logger.write_text('#!/bin/sh\necho "$*" >> "%s"\n' % (tmp_path / "journal"))
+    logger.chmod(0o755)
+    env = dict(os.environ, PATH="%s:%s" % (bin_dir, os.environ["PATH"]))
+    return subprocess.run(["python3", SCRIPT, "--state", str(tmp_path / "run" / "guard.json")] + list(args), env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=20, check=False)
+
+
+def test_the_command_remembers_logs_and_asks_for_an_announcement(tmp_path):
+    assert run(tmp_path, "--holding", "yes", "--probe", "free", "--own-mac", HIGH, "--now", "0").returncode == 0
+    result = run(tmp_path, "--holding", "yes", "--probe", "taken", "--own-mac", HIGH, "--now", "100", LOW.upper())
+    assert result.returncode == 0 and result.stdout == "announce\n", result.stderr
+    assert json.loads((tmp_path / "run" / "guard.json").read_text())["rival"] == LOW
+    assert "-t sipha-failover -p daemon.warning -- vip guard: 02:00:00:00:00:0a answers" in (tmp_path / "journal").read_text()
+
+
+def test_the_command_stays_out_after_yielding(tmp_path):
+    result = run(tmp_path, "--holding", "yes", "--probe", "taken", "--own-mac", HIGH, "--now", "100", LOW)
+    assert result.returncode == 1 and result.stdout == ""
+    assert run(tmp_path, "--holding", "no", "--own-mac", HIGH, "--now", "101").returncode == 1
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]"])
+def test_a_damaged_memory_is_forgotten(tmp_path, content):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "guard.json").write_text(content)
+    assert run(tmp_path, "--holding", "yes", "--probe", "free", "--own-mac", HIGH).returncode == 0
+
+
+def test_a_fault_of_the_guard_lets_the_node_serve(tmp_path):
+    # The memory cannot be written (its directory is a file): the node serves.
+    (tmp_path / "run").write_text("")
+    result = run(tmp_path, "--holding", "yes", "--probe", "taken", "--own-mac", HIGH, "--now", "100", LOW)
+    assert result.returncode == 0
+    assert "goes on without the guard" in (tmp_path / "journal").read_text()
