@@ -79,9 +79,18 @@ def test_a_proxy_given_up_by_systemd_puts_the_node_into_fault(run_render):
     conf = render(run_render)["sip-a"]
     assert block(conf, "track_file sipha_proxy_given_up") == [
         "file", '"/run/sipha-proxy-given-up"', "weight", "0", "init_file", "0"]
-    assert block(conf, "track_file") == ["sipha_proxy_given_up"]
+    assert block(conf, "track_file") == ["sipha_proxy_given_up", "sipha_vip_yield"]
 
 
 def test_no_given_up_file_without_a_proxy(run_render):
     conf = render(run_render, render_proxy_units="[]")["sip-a"]
-    assert "track_file" not in conf
+    assert "sipha_proxy_given_up" not in conf
+    assert block(conf, "track_file") == ["sipha_vip_yield"]
+
+
+def test_the_vip_guard_can_put_a_node_into_fault_at_once(run_render):
+    # sipha-vip-guard writes 1 to the file when the node must leave a split
+    # brain; keepalived must watch it from every instance.
+    for conf in render(run_render).values():
+        assert block(conf, "track_file sipha_vip_yield") == ["file", '"/run/sipha-vip-yield"', "weight", "0", "init_file", "0"]
+        assert "sipha_vip_yield" in block(conf, "track_file")
