@@ -28,6 +28,15 @@ it counts the changes of the node answering the probe, the probes lost,
 the REGISTERs answered 200 during the outage, how soon after the start a
 REGISTER gets its 200 again, and the users who cannot be called after.
 
+A partition trial (--partition SECONDS, keepalived) fails no node either:
+the private network between the VIP holder and the other nodes is cut both
+ways (blackhole routes) for that long while everything stays up, then
+healed. keepalived alone would leave two holders; the VIP guard must put
+the newcomer out at once. From the kernel's own stamps (`ip -ts monitor`
+on the nodes and the router, vip_timeline.py) it measures how long two
+nodes held the VIP and how long the router sent it elsewhere than to the
+holder; from the probe, the OPTIONS lost; and whether the VIP moved.
+
 The containers share the host's clock, so the wall-clock time of a fault
 (taken inside the node where it can be, around `docker kill` where it
 cannot) and of the probe's answers can be compared.
@@ -36,6 +45,8 @@ cannot) and of the probe's answers can be compared.
         --fault node-stopped --trials 10 --out results/keepalived-fast.node-stopped.json
     python3 benchmarks/failover_bench.py --facts lab.json --profile keepalived-fast \
         --db-outage 20 --trials 3 --out results/keepalived-fast.db-down.json
+    python3 benchmarks/failover_bench.py --facts lab.json --profile keepalived-fast \
+        --partition 20 --trials 3 --out results/keepalived-fast.partition.json
 """
 
 import argparse
@@ -46,6 +57,8 @@ import subprocess
 import sys
 import time
 
+import vip_timeline
+
 FAULTS = ("node-stopped", "proxy-crashed", "link-down")
 RUNS = "/var/lib/sipha-lab/bench"  # on the client
 PROBE_PIDFILE = "/run/sipha-bench-probe.pid"
@@ -54,6 +67,7 @@ REGISTER_EVERY = 0.2
 LOAD_RATE = 20  # calls per second, the issue's steady load
 LOAD_HOLD_MS = 1000  # each call lasts a second, so calls are up across the fault
 PROBE_EVERY = 0.02
+MONITOR_LOG = "/root/sipha-bench-monitor.log"  # on the nodes and the router
 RECV_TIMEOUT_MS = 20000
 
 
@@ -462,6 +476,72 @@ def db_outage(lab, seconds, number):
     return result
 
 
+def partition(lab, seconds, number):
+    """One partition trial: the private network around the holder cut for `seconds`; nothing may move."""
+    holder = lab.wait_whole()
+    # The guard keeps the VIP with a node that has held it for longer than
+    # its grace; the last trial may have moved it.
+    time.sleep(lab.facts["vip_guard_grace"] + 2)
+    iface = lab.facts["public_interface"]
+    macs = dict((node, docker_exec(container, "cat /sys/class/net/%s/address" % iface).stdout.strip().lower())
+                for node, container in lab.nodes.items())
+    watch = seconds + 60
+    monitors = [(container, "address route") for container in lab.nodes.values()] + [(lab.facts["router"], "neigh")]
+    for container, what in monitors:
+        subprocess.run(["docker", "exec", "-d", container, "sh", "-c",
+                        "timeout %d ip -ts monitor %s > %s 2>&1" % (watch, what, MONITOR_LOG)], check=True)
+    probe = lab.start_probe(watch)
+    time.sleep(2)
+    private = lab.facts["private_addresses"]
+    cuts = [(holder, private[other]) for other in lab.nodes if other != holder]
+    cuts += [(other, private[holder]) for other in lab.nodes if other != holder]
+    try:
+        for node, address in cuts:
+            docker_exec(lab.nodes[node], "ip route add blackhole %s/32" % address)
+        time.sleep(seconds)
+    finally:
+        for node, address in cuts:
+            docker_exec(lab.nodes[node], "ip route del blackhole %s/32" % address, check=False)
+    healed = time.time()
+    # Every other node is a standby again once its guard has let it back:
+    # the grace after it yielded, twice as long at each later trial.
+    back_s = None
+    while time.time() < healed + 90:
+        states = [docker_exec(lab.nodes[node], "cat /var/lib/sipha/state", check=False).stdout.strip()
+                  for node in lab.nodes if node != holder]
+        if all(state == "BACKUP" for state in states):
+            back_s = round(time.time() - healed, 3)
+            break
+        time.sleep(0.5)
+    time.sleep(3)
+    summary = lab.stop_probe(probe)
+    logs = dict((node, docker_exec(container, "cat %s" % MONITOR_LOG).stdout) for node, container in lab.nodes.items())
+    seen = vip_timeline.timeline(lab.vip, holder, macs[holder], logs, docker_exec(lab.facts["router"], "cat %s" % MONITOR_LOG).stdout)
+    holders = lab.holders()
+    result = {
+        "trial": number,
+        "cut_s": seconds,
+        "holder_before": holder,
+        "holders_after": holders,
+        "added_by": seen["added_by"],
+        "both_held_s": seen["both_held_s"],
+        "both_held_spans": seen["spans"],
+        "router_elsewhere_s": seen["router_elsewhere_s"],
+        "router_macs": seen["router_macs"],
+        "router_back_at_holder": seen["router_last_mac"] == macs[holder],
+        "standby_again_after_heal_s": back_s,
+        "answering_node_changes": max(0, len(summary.get("answers_in_turn", [])) - 1),
+        "probe_longest_gap_s": summary["longest_outage_s"],
+        "probes_sent": summary["sent"],
+        "probes_answered": summary["answered"],
+    }
+    log("partition trial %d: %d s cut, holder %s -> %s; %s added the VIP; two holders %.3f s, router elsewhere %.3f s; "
+        "%d/%d probes answered; standby again %s s after the heal" % (
+            number, seconds, holder, holders, seen["added_by"], seen["both_held_s"], seen["router_elsewhere_s"],
+            summary["answered"], summary["sent"], back_s))
+    return result
+
+
 def trial(lab, fault, number):
     users = lab.facts["phone_users"]
     active = lab.wait_whole()
@@ -590,6 +670,18 @@ def positive_int(text):
     return value
 
 
+def dated_trials(args, facts, lab, key, one_trial):
+    """Run args.trials trials of one kind into args.out under `key`, with the day they ran on."""
+    trials = []
+    for number in range(1, args.trials + 1):
+        trials.append(one_trial(number))
+        # Written after every trial: a run cut short keeps what it measured.
+        with open(args.out, "w") as handle:
+            json.dump({"profile": args.profile, "date": time.strftime("%Y-%m-%d", time.gmtime()), "lab": facts,
+                       "timers": lab.timers, key: trials}, handle, indent=1)
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facts", required=True, help="lab facts JSON (lab_facts.yml)")
@@ -600,6 +692,8 @@ def main(argv=None):
                       help="no fault: saturate every node's CPUs this long and count false failovers")
     what.add_argument("--db-outage", type=positive_int, metavar="SECONDS",
                       help="no node fails: stop the shared database this long, then start it; count what moved")
+    what.add_argument("--partition", type=positive_int, metavar="SECONDS",
+                      help="no node fails: cut the private network around the holder this long; count holders and moves")
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--inventory", default="inventories/lab")
     parser.add_argument("--rejoin-playbook", default="benchmarks/rejoin.yml")
@@ -614,14 +708,10 @@ def main(argv=None):
         with open(args.out, "w") as handle:
             json.dump({"profile": args.profile, "lab": facts, "timers": lab.timers, "stability": result}, handle, indent=1)
         return 0
+    if args.partition is not None:
+        return dated_trials(args, facts, lab, "partition", lambda number: partition(lab, args.partition, number))
     if args.db_outage is not None:
-        trials = []
-        for number in range(1, args.trials + 1):
-            trials.append(db_outage(lab, args.db_outage, number))
-            with open(args.out, "w") as handle:
-                json.dump({"profile": args.profile, "date": time.strftime("%Y-%m-%d", time.gmtime()), "lab": facts,
-                           "timers": lab.timers, "db_outage": trials}, handle, indent=1)
-        return 0
+        return dated_trials(args, facts, lab, "db_outage", lambda number: db_outage(lab, args.db_outage, number))
     trials = []
     for number in range(1, args.trials + 1):
         trials.append(trial(lab, args.fault, number))

@@ -90,7 +90,8 @@ def summarise(run):
 def load_runs(results):
     runs = []
     for path in sorted(glob.glob(os.path.join(results, "*.*.json"))):
-        if path.endswith((".rollout.json", ".stability.json", ".db-down.json", "summary.json", "machine.json")):
+        if path.endswith((".rollout.json", ".stability.json", ".db-down.json", ".partition.json", "summary.json",
+                          "machine.json")):
             continue
         with open(path) as handle:
             runs.append(json.load(handle))
@@ -178,7 +179,51 @@ def db_outage_table(rows):
     return lines
 
 
-def table(rows, rollouts, machine, stabilities=(), db_outages=()):
+def partition_rows(runs):
+    """One line per profile of partition trials: the guard must leave one holder, nothing may move."""
+    rows = []
+    for run in runs:
+        trials = run["partition"]
+        both = [t["both_held_s"] for t in trials]
+        elsewhere = [t["router_elsewhere_s"] for t in trials]
+        backs = [t["standby_again_after_heal_s"] for t in trials if t["standby_again_after_heal_s"] is not None]
+        rows.append({
+            "profile": run["profile"],
+            "date": run.get("date", "?"),
+            "trials": len(trials),
+            "cut_s": max((t["cut_s"] for t in trials), default=0),
+            # Else keepalived never made a second holder and the guard was not tried.
+            "trials_with_a_second_holder": sum(1 for t in trials if set(t["added_by"]) - {t["holder_before"]}),
+            "both_held_median_s": statistics.median(both) if both else None,
+            "both_held_max_s": max(both) if both else None,
+            "router_elsewhere_max_s": max(elsewhere) if elsewhere else None,
+            "router_back_at_holder": sum(1 for t in trials if t["router_back_at_holder"]),
+            "vip_moves": sum(int(t["holders_after"] != [t["holder_before"]]) for t in trials),
+            "probes_lost": sum(t["probes_sent"] - t["probes_answered"] for t in trials),
+            "standby_again_max_s": max(backs) if backs else None,
+            "standby_never_again": len(trials) - len(backs),
+        })
+    return rows
+
+
+def partition_table(rows):
+    lines = [
+        "| private network cut | measured | trials | cut s | trials with a second holder | two holders: median / max s "
+        "| router elsewhere: max s | router back at the holder | VIP moves | OPTIONS lost "
+        "| standby again after the heal: max s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append("| %s | %s | %d | %.0f | %d | %s / %s | %s | %d of %d | %d | %d | %s%s |" % (
+            row["profile"], row["date"], row["trials"], row["cut_s"], row["trials_with_a_second_holder"],
+            fmt(row["both_held_median_s"]), fmt(row["both_held_max_s"]), fmt(row["router_elsewhere_max_s"]),
+            row["router_back_at_holder"], row["trials"], row["vip_moves"], row["probes_lost"],
+            fmt(row["standby_again_max_s"]),
+            " (%d never)" % row["standby_never_again"] if row["standby_never_again"] else ""))
+    return lines
+
+
+def table(rows, rollouts, machine, stabilities=(), db_outages=(), partitions=()):
     lines = [
         "Measured on %s (%s CPUs, %s, kernel %s, Docker %s), %s." % (
             machine.get("cpu", "?"), machine.get("cpus", "?"), machine.get("os", "?"),
@@ -220,6 +265,8 @@ def table(rows, rollouts, machine, stabilities=(), db_outages=()):
                 result["calls"]))
     if db_outages:
         lines += [""] + db_outage_table(db_outage_rows(db_outages))
+    if partitions:
+        lines += [""] + partition_table(partition_rows(partitions))
     return "\n".join(lines)
 
 
@@ -282,13 +329,14 @@ def main(argv=None):
     rollouts = load_kind(args.results, "rollout")
     stabilities = load_kind(args.results, "stability")
     db_outages = load_kind(args.results, "db-down")
+    partitions = load_kind(args.results, "partition")
     with open(os.path.join(args.results, "summary.json"), "w") as handle:
         json.dump({"machine": machine, "rows": rows, "rollouts": rollouts,
                    "stability": [dict(run["stability"], profile=run["profile"]) for run in stabilities],
-                   "db_outage": db_outage_rows(db_outages)},
+                   "db_outage": db_outage_rows(db_outages), "partition": partition_rows(partitions)},
                   handle, indent=1)
     plot(runs, os.path.join(args.results, "outage.png"))
-    text = table(rows, rollouts, machine, stabilities, db_outages)
+    text = table(rows, rollouts, machine, stabilities, db_outages, partitions)
     write_readme(args.readme, text)
     print(text)
     return 0

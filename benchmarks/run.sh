@@ -9,10 +9,13 @@
 # BENCH_TRIALS times per fault.
 #
 #   BENCH_PROFILES  profiles to run (benchmarks/profiles/<name>.yml)
-#   BENCH_FAULTS    node-stopped proxy-crashed link-down db-down
+#   BENCH_FAULTS    node-stopped proxy-crashed link-down db-down partition
 #   BENCH_TRIALS    trials per profile and fault (default 10)
 #   BENCH_DB_DOWN_S / BENCH_DB_TRIALS  db-down: how long the shared database
 #                   is away (default 20 s) and how many trials (default 3)
+#   BENCH_PARTITION_S / BENCH_PARTITION_TRIALS  partition (keepalived profiles
+#                   only): how long the private network is cut (default 20 s)
+#                   and how many trials (default 3)
 #   BENCH_STABILITY_S  seconds per profile with every node's CPUs saturated
 #                   and no fault, counting false failovers (default 60; 0: skip)
 set -euo pipefail
@@ -20,11 +23,13 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 profiles=${BENCH_PROFILES:-keepalived-advert-1s keepalived-fast heartbeat}
-faults=${BENCH_FAULTS:-node-stopped proxy-crashed link-down db-down}
+faults=${BENCH_FAULTS:-node-stopped proxy-crashed link-down db-down partition}
 trials=${BENCH_TRIALS:-10}
 # db-down: the shared database away this long, fewer trials (each lasts a minute or more).
 db_down_s=${BENCH_DB_DOWN_S:-20}
 db_trials=${BENCH_DB_TRIALS:-3}
+partition_s=${BENCH_PARTITION_S:-20}
+partition_trials=${BENCH_PARTITION_TRIALS:-3}
 stability_s=${BENCH_STABILITY_S:-60}
 results=benchmarks/results
 work=.cache/bench
@@ -87,6 +92,15 @@ for profile in $profiles; do
       step "$profile: $db_trials trials of the shared database away for $db_down_s s"
       python3 benchmarks/failover_bench.py --facts "$work/lab.json" --profile "$profile" --db-outage "$db_down_s" \
         --trials "$db_trials" --out "$results/$profile.db-down.json"
+      continue
+    fi
+    if [ "$fault" = partition ]; then
+      # heartbeat fences a partitioned peer (molecule heartbeat proves it);
+      # this measures keepalived's VIP guard.
+      [ "$manager" = keepalived ] || continue
+      step "$profile: $partition_trials trials of the private network cut for $partition_s s"
+      python3 benchmarks/failover_bench.py --facts "$work/lab.json" --profile "$profile" --partition "$partition_s" \
+        --trials "$partition_trials" --out "$results/$profile.partition.json"
       continue
     fi
     step "$profile: $trials trials of $fault"

@@ -12,6 +12,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "be
 
 import failover_bench as bench  # noqa: E402
 import report  # noqa: E402
+import vip_timeline  # noqa: E402
 
 DASHES = "-----------------------------------------------"
 T0 = datetime.datetime(2026, 11, 26, 6, 40, 0, tzinfo=datetime.timezone.utc).timestamp()
@@ -201,3 +202,62 @@ def test_a_database_outage_of_no_time_is_refused(seconds, capsys):
     with pytest.raises(SystemExit):
         bench.main(["--facts", "x.json", "--profile", "p", "--db-outage", seconds, "--out", "y.json"])
     assert "is not a number of seconds above 0" in capsys.readouterr().err
+
+
+def partition_trial(**changes):
+    trial = {"trial": 1, "cut_s": 20, "holder_before": "node1", "holders_after": ["node1"], "added_by": ["node2"],
+             "both_held_s": 0.12, "both_held_spans": [[3.5, 3.62]], "router_elsewhere_s": 0.15,
+             "router_macs": ["02:00:00:00:00:0c", "02:00:00:00:00:0b"], "router_back_at_holder": True,
+             "standby_again_after_heal_s": 2.5, "answering_node_changes": 2, "probe_longest_gap_s": 0.0,
+             "probes_sent": 2000, "probes_answered": 2000}
+    trial.update(changes)
+    return trial
+
+
+def test_the_partition_table_says_how_long_two_held_the_vip_and_what_moved():
+    run = {"profile": "keepalived-fast", "date": "2026-12-04", "partition": [
+        partition_trial(), partition_trial(both_held_s=0.2, router_elsewhere_s=0.3),
+        # keepalived never made a second holder: the guard was not tried.
+        partition_trial(added_by=[], both_held_s=0.0, router_elsewhere_s=0.0, standby_again_after_heal_s=None),
+    ]}
+    row = report.partition_rows([run])[0]
+    assert row["trials_with_a_second_holder"] == 2
+    assert row["both_held_max_s"] == 0.2 and row["vip_moves"] == 0 and row["standby_never_again"] == 1
+    text = report.table([], [], {}, partitions=[run])
+    assert "| keepalived-fast | 2026-12-04 | 3 | 20 | 2 | 0.12 / 0.20 | 0.30 | 3 of 3 | 0 | 0 | 2.50 (1 never) |" in text
+
+
+def test_a_partition_that_left_the_vip_elsewhere_counts_as_a_move():
+    rows = report.partition_rows([{"profile": "p", "partition": [
+        partition_trial(holders_after=["node2"], router_back_at_holder=False, probes_answered=1990)]}])
+    assert rows[0]["vip_moves"] == 1 and rows[0]["router_back_at_holder"] == 0 and rows[0]["probes_lost"] == 10
+
+
+MONITOR_NODE1 = """[2026-12-04T05:30:00.000000] blackhole 10.0.0.12 proto boot scope link
+"""
+MONITOR_NODE2 = """[2026-12-04T05:29:59.000000] 3: eth1    inet 10.0.1.7/24 scope global eth1
+[2026-12-04T05:30:00.000100] blackhole 10.0.0.11 proto boot scope link
+[2026-12-04T05:30:03.600000] 3: eth1    inet 203.0.113.10/24 scope global eth1
+       valid_lft forever preferred_lft forever
+[2026-12-04T05:30:03.750000] Deleted 3: eth1    inet 203.0.113.10/24 scope global eth1
+       valid_lft forever preferred_lft forever
+"""
+MONITOR_ROUTER = """[2026-12-04T05:29:58.000000] 203.0.113.10 dev eth1 lladdr 02:00:00:00:00:0b REACHABLE
+[2026-12-04T05:30:03.601000] 203.0.113.10 dev eth1 lladdr 02:00:00:00:00:0c REACHABLE
+[2026-12-04T05:30:03.800000] 203.0.113.10 dev eth1 lladdr 02:00:00:00:00:0b REACHABLE
+[2026-12-04T05:30:09.000000] 203.0.113.10 dev eth1 lladdr 02:00:00:00:00:0b STALE
+"""
+
+
+def test_the_timeline_measures_two_holders_and_the_router_from_the_kernels_stamps():
+    seen = vip_timeline.timeline("203.0.113.10", "node1", "02:00:00:00:00:0B",
+                                 {"node1": MONITOR_NODE1, "node2": MONITOR_NODE2}, MONITOR_ROUTER)
+    assert seen["added_by"] == ["node2"]
+    assert seen["spans"] == [[3.6, 3.75]] and seen["both_held_s"] == 0.15
+    assert seen["router_macs"] == ["02:00:00:00:00:0c", "02:00:00:00:00:0b"]
+    assert seen["router_elsewhere_s"] == 0.199 and seen["router_last_mac"] == "02:00:00:00:00:0b"
+
+
+def test_the_timeline_refuses_logs_without_the_cut():
+    with pytest.raises(ValueError):
+        vip_timeline.timeline("203.0.113.10", "node1", "02:00:00:00:00:0b", {"node1": "", "node2": ""}, "")
