@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import json
 import os
 import subprocess
@@ -320,19 +321,26 @@ def test_check_fails_when_the_route_cannot_be_restored(node, tmp_path):
     assert "no default route via 203.0.113.1 with source 203.0.113.10" in node.read("journal")
 
 
-def test_check_passes_while_the_group_is_moving(node):
-    # A node taking over holds the lock while its cold units start: not a fault.
-    node.set("vip")
+@contextlib.contextmanager
+def group_moving(node):
+    """up, down or notify at work: another process holds the lock."""
     holder = subprocess.Popen(["flock", str(node.lock), "sleep", "5"])
     try:
         for dummy in range(50):
             if subprocess.run(["flock", "-n", str(node.lock), "true"], check=False).returncode != 0:
                 break
-        assert node.run("check").returncode == 0
-        assert node.read("calls") == ""
+        yield
     finally:
         holder.terminate()
         holder.wait()
+
+
+def test_check_passes_while_the_group_is_moving(node):
+    # A node taking over holds the lock while its cold units start: not a fault.
+    node.set("vip")
+    with group_moving(node):
+        assert node.run("check").returncode == 0
+        assert node.read("calls") == ""
 
 
 def test_a_missing_settings_file_is_logged(node, tmp_path):
@@ -723,6 +731,25 @@ def test_a_node_that_becomes_master_alone_keeps_the_vip(guarded):
     guarded.run("notify", "INSTANCE", "SIPHA", "MASTER", "150")
     assert (guarded.run_dir / "vip-yield").read_text() == "0\n"
     assert "vip guard" not in guarded.read("journal")
+
+
+def test_a_holder_asks_even_while_its_group_comes_up(guarded):
+    # notify MASTER holds the lock while a slow group comes up; a newcomer
+    # whose first probe missed the holder must not pass the grace meanwhile.
+    guarded.write("arping-exit", "1\n")
+    guarded.write("arping-prints", "Unicast reply from 203.0.113.10 [02:00:00:00:00:0a]  0.6ms\n")
+    with group_moving(guarded):
+        assert guarded.run("check").returncode == 3
+        assert (guarded.run_dir / "vip-yield").read_text() == "1\n"
+        # Nothing else is judged while the group moves.
+        assert not [call for call in guarded.calls() if call.startswith(("systemctl", "sip-ping"))]
+
+
+def test_a_guard_that_fails_with_python_s_own_exit_code_does_not_take_the_holder_out(guarded):
+    # python3 exits 1 on an error it could not catch (an import that fails).
+    (guarded.bin / "sipha-vip-guard").write_text("#!/bin/sh\nexit 1\n")
+    assert guarded.run("check").returncode == 0
+    assert "sipha-vip-guard failed (exit 1); this check goes on without it" in guarded.read("journal")
 
 
 def test_a_guard_that_cannot_run_does_not_take_the_holder_out(guarded):

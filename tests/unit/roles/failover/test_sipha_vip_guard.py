@@ -142,14 +142,88 @@ def test_two_newcomers_yield_once_then_the_lower_mac_yields():
         low.check(now, False, "free")
         high.check(now, False, "free")
     assert not low.state["yielded"] and not high.state["yielded"]
+    # The lower MAC looks twice (the first time it may meet a newcomer that
+    # leaves at once), the higher one keeps the VIP meanwhile.
     code, _announce, said = low.check(110, True, "taken", [HIGH])
-    assert code == guard.STAY_OUT and "MAC" in said[-1]
+    assert code == guard.SERVE and "looking again" in said[-1]
     code, announce, _said = high.check(110, True, "taken", [LOW])
     assert (code, announce) == (guard.SERVE, HIGH)
+    code, _announce, said = low.check(111, True, "taken", [HIGH])
+    assert code == guard.STAY_OUT and "MAC" in said[-1]
+    assert high.check(111, True, "taken", [LOW])[0] == guard.SERVE
+    assert high.check(112, True, "free")[0] == guard.SERVE
     # Long after, a newcomer yields as a newcomer again.
     high.check(200, False)
     assert high.check(300, True, "taken", [LOW])[0] == guard.STAY_OUT
     assert high.state["yielded_as"] == "newcomer"
+
+
+def test_a_return_on_a_lost_reply_ends_with_the_holder_even_with_the_higher_mac():
+    # HIGH yielded to LOW, which held the VIP first; two probes that heard
+    # nothing (lost replies) bring HIGH back while LOW still holds it. The
+    # MAC rule must not make two holders for good: LOW keeps it (old), HIGH
+    # keeps it only for a moment, then yields.
+    old, new = Node(LOW), Node(HIGH)
+    old.check(0, True, "free")
+    assert new.check(100, True, "taken", [LOW])[0] == guard.STAY_OUT
+    new.check(101, False, "free")
+    new.check(102, False, "free")
+    assert not new.state["yielded"]
+    assert new.check(103, True, "taken", [LOW])[0] == guard.SERVE
+    assert old.check(103, True, "taken", [HIGH])[0] == guard.SERVE
+    code, announce, said = new.check(103 + guard.BOTH_RETURNED_KEEP_S, True, "taken", [LOW])
+    assert (code, announce) == (guard.STAY_OUT, LOW) and "never left" in said[-1]
+    assert old.check(107, True, "taken", [HIGH])[0] == guard.SERVE
+
+
+def test_a_return_that_meets_a_newcomer_keeps_the_vip():
+    # LOW came back because nobody answered; at the same moment a true
+    # newcomer (HIGH, made MASTER by keepalived) takes the VIP. The newcomer
+    # yields at its first look; LOW looks twice, and finds it gone.
+    low, newcomer = Node(LOW), Node(HIGH)
+    low.state.update({"yielded": True, "yielded_at": 50, "free_checks": 1})
+    low.check(60, False, "free")
+    assert not low.state["yielded"]
+    assert low.check(61, True, "taken", [HIGH])[0] == guard.SERVE
+    assert newcomer.check(61, True, "taken", [LOW])[0] == guard.STAY_OUT
+    assert low.check(62, True, "free")[0] == guard.SERVE
+    assert not low.state["yielded"]
+
+
+def test_the_clock_of_a_hold_starts_at_the_first_probe_that_could_see_a_rival():
+    # Probes that could not tell (a lost link, no arping) do not age a holder:
+    # it would count as the old one and never yield.
+    node = Node(HIGH)
+    for now in range(100, 130):
+        node.check(now, True, "unsure")
+    assert "held_since" not in node.state
+    assert node.check(130, True, "taken", [LOW])[0] == guard.STAY_OUT
+
+
+def test_a_state_without_the_time_of_the_yield_counts_from_now():
+    # Written by an older guard: no yielded_at.
+    node = Node(HIGH)
+    node.state.update({"yielded": True})
+    assert node.check(100, False, "taken", [LOW], peer_back=True)[0] == guard.STAY_OUT
+    assert node.check(100 + GRACE, False, "taken", [LOW], peer_back=True)[0] == guard.SERVE
+
+
+def test_an_hour_in_service_since_the_last_return_forgets_the_doubling():
+    node = Node(HIGH)
+    node.state.update({"yielded": True, "yielded_at": 0, "peer_returns": 5, "released_at": -10})
+    node.check(1, False, "taken", [LOW], peer_back=True)
+    # Out for more than an hour, back, then out again at once: still doubled.
+    node.state.update({"yielded": False, "released_at": 5000})
+    node.check(5001, True, "free")
+    assert node.check(5002, True, "taken", [LOW])[0] == guard.STAY_OUT
+    assert node.state["peer_returns"] == 5
+    # An hour and more in service after a return: counted from the grace again.
+    node.state.update({"yielded": False, "released_at": 6000})
+    node.check(6000 + guard.PEER_RETURN_FORGET_S + 1, True, "free")
+    node.state.pop("held_since")
+    node.check(6000 + guard.PEER_RETURN_FORGET_S + 2, True, "free")
+    assert node.check(6000 + guard.PEER_RETURN_FORGET_S + 3, True, "taken", [LOW])[0] == guard.STAY_OUT
+    assert node.state["peer_returns"] == 0
 
 
 def test_an_old_holder_never_gives_the_vip_up():
@@ -203,9 +277,9 @@ def test_the_command_stays_out_after_yielding_and_says_so_to_keepalived(tmp_path
     yield_file = tmp_path / "yield"
     result = run(tmp_path, "--yield-file", str(yield_file), "--holding", "yes", "--probe", "taken", "--own-mac", HIGH,
                  "--now", "100", LOW)
-    assert result.returncode == 1 and result.stdout == "announce %s\n" % LOW
+    assert result.returncode == guard.STAY_OUT and result.stdout == "announce %s\n" % LOW
     assert yield_file.read_text() == "1\n"
-    assert run(tmp_path, "--yield-file", str(yield_file), "--holding", "no", "--own-mac", HIGH, "--now", "101").returncode == 1
+    assert run(tmp_path, "--yield-file", str(yield_file), "--holding", "no", "--own-mac", HIGH, "--now", "101").returncode == guard.STAY_OUT
     for now in ("130", "131"):
         result = run(tmp_path, "--yield-file", str(yield_file), "--holding", "no", "--probe", "free", "--own-mac", HIGH,
                      "--now", now)
