@@ -67,7 +67,8 @@ REGISTER_EVERY = 0.2
 LOAD_RATE = 20  # calls per second, the issue's steady load
 LOAD_HOLD_MS = 1000  # each call lasts a second, so calls are up across the fault
 PROBE_EVERY = 0.02
-MONITOR_LOG = "/root/sipha-bench-monitor.log"  # on the nodes and the router
+MONITOR_LOG = "/root/sipha-bench-monitor.%d.log"  # per partition trial, on the nodes and the router
+GUARD_STATE = "/run/sipha/vip-guard.json"  # the failover role's VIP guard memory on a node
 RECV_TIMEOUT_MS = 20000
 
 
@@ -479,9 +480,15 @@ def db_outage(lab, seconds, number):
 def partition(lab, seconds, number):
     """One partition trial: the private network around the holder cut for `seconds`; nothing may move."""
     holder = lab.wait_whole()
+    # Every trial is a first partition: a node the guard kept out in the
+    # last one would come back twice as late (within the hour), which
+    # would measure the order of the trials, not the guard.
+    for container in lab.nodes.values():
+        docker_exec(container, "rm -f %s" % GUARD_STATE)
     # The guard keeps the VIP with a node that has held it for longer than
     # its grace; the last trial may have moved it.
     time.sleep(lab.facts["vip_guard_grace"] + 2)
+    monitor_log = MONITOR_LOG % number
     iface = lab.facts["public_interface"]
     macs = dict((node, docker_exec(container, "cat /sys/class/net/%s/address" % iface).stdout.strip().lower())
                 for node, container in lab.nodes.items())
@@ -489,7 +496,7 @@ def partition(lab, seconds, number):
     monitors = [(container, "address route") for container in lab.nodes.values()] + [(lab.facts["router"], "neigh")]
     for container, what in monitors:
         subprocess.run(["docker", "exec", "-d", container, "sh", "-c",
-                        "timeout %d ip -ts monitor %s > %s 2>&1" % (watch, what, MONITOR_LOG)], check=True)
+                        "timeout %d ip -ts monitor %s > %s 2>&1" % (watch, what, monitor_log)], check=True)
     probe = lab.start_probe(watch)
     time.sleep(2)
     private = lab.facts["private_addresses"]
@@ -504,9 +511,9 @@ def partition(lab, seconds, number):
             docker_exec(lab.nodes[node], "ip route del blackhole %s/32" % address, check=False)
     healed = time.time()
     # Every other node is a standby again once its guard has let it back:
-    # the grace after it yielded, twice as long at each later trial.
+    # the grace after it yielded.
     back_s = None
-    while time.time() < healed + 90:
+    while time.time() < healed + 60:
         states = [docker_exec(lab.nodes[node], "cat /var/lib/sipha/state", check=False).stdout.strip()
                   for node in lab.nodes if node != holder]
         if all(state == "BACKUP" for state in states):
@@ -515,8 +522,8 @@ def partition(lab, seconds, number):
         time.sleep(0.5)
     time.sleep(3)
     summary = lab.stop_probe(probe)
-    logs = dict((node, docker_exec(container, "cat %s" % MONITOR_LOG).stdout) for node, container in lab.nodes.items())
-    seen = vip_timeline.timeline(lab.vip, holder, macs[holder], logs, docker_exec(lab.facts["router"], "cat %s" % MONITOR_LOG).stdout)
+    logs = dict((node, docker_exec(container, "cat %s" % monitor_log).stdout) for node, container in lab.nodes.items())
+    seen = vip_timeline.timeline(lab.vip, holder, macs[holder], logs, docker_exec(lab.facts["router"], "cat %s" % monitor_log).stdout)
     holders = lab.holders()
     result = {
         "trial": number,
