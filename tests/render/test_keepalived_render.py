@@ -90,7 +90,8 @@ def test_no_given_up_file_without_a_proxy(run_render):
 
 def test_the_vip_guard_can_put_a_node_into_fault_at_once(run_render):
     # sipha-vip-guard writes 1 to the file when the node must leave a split
-    # brain; keepalived must watch it from every instance.
+    # brain or is held down for flapping; keepalived must watch it from every
+    # instance, whether the guard is on or flap damping only.
     for conf in render(run_render).values():
         assert block(conf, "track_file sipha_vip_yield") == ["file", '"/run/sipha-vip-yield"', "weight", "0", "init_file", "0"]
         assert "sipha_vip_yield" in block(conf, "track_file")

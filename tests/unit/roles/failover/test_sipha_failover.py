@@ -650,16 +650,21 @@ def test_vip_taken_cannot_ask_for_an_ipv6_vip(node):
     assert node.calls() == []
 
 
-@pytest.fixture
-def guarded(node):
-    """The node with the VIP guard on: the real sipha-vip-guard beside the stand-ins."""
+def with_real_guard(node, settings):
+    """The real sipha-vip-guard beside the stand-ins, its memory and yield file under the node's run dir."""
     guard = node.bin / "sipha-vip-guard"
     guard.write_text(open(os.path.join(os.path.dirname(SCRIPT), "sipha-vip-guard")).read())
     guard.chmod(0o755)
     with node.conf_file.open("a") as conf:
-        conf.write("VIP_GUARD=yes\nVIP_GUARD_STATE=%s\nVIP_GUARD_GRACE=10\nVIP_GUARD_YIELD_FILE=%s\n"
-                   % (node.run_dir / "vip-guard.json", node.run_dir / "vip-yield"))
-    healthy_active(node)
+        conf.write("VIP_GUARD_STATE=%s\nVIP_GUARD_GRACE=10\nVIP_GUARD_YIELD_FILE=%s\n%s"
+                   % (node.run_dir / "vip-guard.json", node.run_dir / "vip-yield", settings))
+    return node
+
+
+@pytest.fixture
+def guarded(node):
+    """The node with the VIP guard on, holding the VIP and healthy."""
+    healthy_active(with_real_guard(node, "VIP_GUARD=yes\n"))
     return node
 
 
@@ -757,3 +762,71 @@ def test_a_guard_that_cannot_run_does_not_take_the_holder_out(guarded):
     (guarded.bin / "sipha-vip-guard").unlink()
     assert guarded.run("check").returncode == 0
     assert "sipha-vip-guard failed (exit 127); this check goes on without it" in guarded.read("journal")
+
+
+@pytest.fixture
+def damped(node):
+    """The node with flap damping on and the VIP guard off."""
+    return with_real_guard(node, "VIP_GUARD=no\nFLAP_LIMIT=2\nFLAP_WINDOW=60\nFLAP_HOLD_DOWN=600\n")
+
+
+def lose_the_group(node, state="FAULT"):
+    node.set("vip")
+    assert node.run("notify", "INSTANCE", "SIPHA", "MASTER", "150").returncode == 0
+    node.set("vip", False)
+    assert node.run("notify", "INSTANCE", "SIPHA", state, "150").returncode == 0
+
+
+def test_the_second_fault_while_master_holds_the_node_down(damped):
+    lose_the_group(damped)
+    assert "lost the group 1 time(s) within 60 s; held down at 2" in damped.read("journal")
+    assert not (damped.run_dir / "vip-yield").exists() or (damped.run_dir / "vip-yield").read_text() == "0\n"
+    lose_the_group(damped)
+    assert "lost the group 2 times within 60 s; it stays out for 600 s" in damped.read("journal")
+    assert (damped.run_dir / "vip-yield").read_text() == "1\n"
+    # Its proxy is fine again, the other node holds the VIP: the check keeps
+    # it out without asking the peers (they do not end a hold-down).
+    healthy_active(damped)
+    damped.set("vip", False)
+    damped.write("arping-exit", "1\n")
+    damped.write("arping-prints", "Unicast reply from 203.0.113.10 [02:00:00:00:00:0a]  0.6ms\n")
+    damped.write("calls", "")
+    assert damped.run("check").returncode == 3
+    assert not [call for call in damped.calls() if call.startswith("sip-ping")]
+    # Nobody answers for the VIP, twice: the node comes back at once.
+    damped.write("arping-exit", "0\n")
+    damped.write("arping-prints", "")
+    assert damped.run("check").returncode == 3
+    assert damped.run("check").returncode == 0
+    assert "comes back before its hold-down ends" in damped.read("journal")
+    assert (damped.run_dir / "vip-yield").read_text() == "0\n"
+
+
+@pytest.mark.parametrize("state", ["BACKUP", "STOP"])
+def test_an_election_or_a_stop_is_not_a_loss(damped, state):
+    for _time in range(3):
+        lose_the_group(damped, state)
+    assert "flap damping" not in damped.read("journal")
+
+
+def test_a_fault_of_a_standby_is_not_a_loss(damped):
+    for _time in range(3):
+        assert damped.run("notify", "INSTANCE", "SIPHA", "FAULT", "150").returncode == 0
+        assert damped.run("notify", "INSTANCE", "SIPHA", "BACKUP", "150").returncode == 0
+    assert "flap damping" not in damped.read("journal")
+
+
+def test_no_flap_limit_counts_nothing(damped):
+    damped.conf_file.write_text(damped.conf_file.read_text().replace("FLAP_LIMIT=2", "FLAP_LIMIT=0"))
+    for _time in range(3):
+        lose_the_group(damped)
+    assert "flap damping" not in damped.read("journal") and not (damped.run_dir / "vip-guard.json").exists()
+
+
+def test_the_operator_puts_a_held_down_node_back(damped):
+    lose_the_group(damped)
+    lose_the_group(damped)
+    assert (damped.run_dir / "vip-yield").read_text() == "1\n"
+    assert damped.run("release").returncode == 0
+    assert (damped.run_dir / "vip-yield").read_text() == "0\n"
+    assert "the operator ended this node's hold-down for flapping" in damped.read("journal")

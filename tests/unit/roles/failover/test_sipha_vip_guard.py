@@ -310,3 +310,121 @@ def test_a_fault_of_the_guard_lets_the_node_serve(tmp_path):
     result = run(tmp_path, "--holding", "yes", "--probe", "taken", "--own-mac", HIGH, "--now", "100", LOW)
     assert result.returncode == 0
     assert "goes on without the guard" in (tmp_path / "journal").read_text()
+
+
+# Flap damping: LIMIT losses within WINDOW seconds hold the node down for
+# HOLD_DOWN seconds.
+LIMIT, WINDOW, HOLD_DOWN = 3, 900, 600
+
+
+def lose(node, now):
+    code, said = guard.lost(node.state, now, LIMIT, WINDOW, HOLD_DOWN)
+    return code, [message for _priority, message in said]
+
+
+def test_losses_below_the_limit_are_counted_and_keep_the_node_a_candidate():
+    node = Node(LOW)
+    code, said = lose(node, 100)
+    assert code == guard.SERVE and "lost the group 1 time(s) within 900 s" in said[0]
+    assert lose(node, 200)[0] == guard.SERVE
+    assert node.check(201, False) == (guard.SERVE, None, [])
+
+
+def test_the_limit_th_loss_within_the_window_holds_the_node_down():
+    node = Node(LOW)
+    lose(node, 100)
+    lose(node, 400)
+    code, said = lose(node, 700)
+    assert code == guard.STAY_OUT and "3 times within 900 s; it stays out for 600 s" in said[0]
+    # Its check passes again, but it stays out while the other one holds.
+    for now in range(701, 1300, 7):
+        assert node.check(now, False, "taken", [HIGH]) == (guard.STAY_OUT, None, [])
+
+
+def test_losses_older_than_the_window_are_forgotten():
+    node = Node(LOW)
+    lose(node, 100)
+    lose(node, 500)
+    # 100 is 900 s old at 1000: out of the window, two losses remain.
+    assert lose(node, 1000)[0] == guard.SERVE
+    assert node.state["losses"] == [500, 1000]
+
+
+def test_the_node_is_a_candidate_again_when_the_hold_down_ends():
+    node = Node(LOW)
+    for now in (100, 200, 300):
+        lose(node, now)
+    assert node.check(899, False, "taken", [HIGH])[0] == guard.STAY_OUT
+    code, _announce, said = node.check(900, False, "taken", [HIGH])
+    assert code == guard.SERVE and "hold-down of 600 s is over" in said[0]
+    assert node.check(901, False) == (guard.SERVE, None, [])
+    # The losses are still in the window: one more holds it down at once.
+    assert lose(node, 950)[0] == guard.STAY_OUT
+
+
+def test_a_held_down_node_comes_back_when_nobody_holds_the_vip():
+    node = Node(LOW)
+    for now in (100, 200, 300):
+        lose(node, now)
+    # One probe without a reply may be a lost one.
+    assert node.check(310, False, "free")[0] == guard.STAY_OUT
+    code, _announce, said = node.check(311, False, "free")
+    assert code == guard.SERVE and "rather than leave the cluster without a candidate" in said[0]
+    # It came back because nobody held the VIP: if the other node did the
+    # same, the MAC address decides (as for two nodes the guard let back).
+    assert node.state["released_by"] == "free"
+
+
+def test_a_peer_that_answers_does_not_end_a_hold_down():
+    node = Node(LOW)
+    for now in (100, 200, 300):
+        lose(node, now)
+    for now in range(301, 899):
+        assert node.check(now, False, "taken", [HIGH], peer_back=True)[0] == guard.STAY_OUT
+
+
+def test_a_loss_the_guard_caused_is_not_a_flap():
+    # The newcomer of a split brain yields: keepalived's FAULT that follows
+    # is the guard's doing, not a fault of the node.
+    node = Node(HIGH)
+    node.check(100, True, "taken", [LOW])
+    assert lose(node, 100.2) == (guard.STAY_OUT, [])
+    assert "losses" not in node.state
+
+
+def test_no_limit_never_holds_a_node_down():
+    node = Node(LOW)
+    for now in range(100, 200):
+        code, said = guard.lost(node.state, now, 0, WINDOW, HOLD_DOWN)
+        assert (code, said) == (guard.SERVE, [])
+
+
+def test_the_command_holds_a_flapping_node_down_through_keepalived(tmp_path):
+    yield_file = tmp_path / "yield"
+    flap = ["--yield-file", str(yield_file), "--holding", "no", "--lost", "--flap-limit", "2", "--flap-window", "60",
+            "--flap-hold-down", "30"]
+    assert run(tmp_path, *(flap + ["--now", "100"])).returncode == 0
+    assert run(tmp_path, *(flap + ["--now", "130"])).returncode == guard.STAY_OUT
+    assert yield_file.read_text() == "1\n"
+    assert "flap damping: this node lost the group 2 times within 60 s" in (tmp_path / "journal").read_text()
+    check = ["--yield-file", str(yield_file), "--holding", "no", "--probe", "taken", "--own-mac", LOW]
+    assert run(tmp_path, *(check + ["--now", "159", HIGH])).returncode == guard.STAY_OUT
+    assert run(tmp_path, *(check + ["--now", "160", HIGH])).returncode == 0
+    assert yield_file.read_text() == "0\n"
+
+
+def test_the_operator_ends_a_hold_down():
+    node = Node(LOW)
+    for now in (100, 200, 300):
+        lose(node, now)
+    code, said = guard.release(node.state)
+    assert code == guard.SERVE and "ended this node's hold-down" in said[0][1]
+    assert node.state == {} and node.check(301, False) == (guard.SERVE, None, [])
+
+
+def test_the_operator_lets_a_node_back_from_a_split_brain_and_it_is_judged_again():
+    node = Node(HIGH)
+    node.check(100, True, "taken", [LOW])
+    assert "let this node back from a split brain" in guard.release(node.state)[1][0][1]
+    # Still split: at its next hold it meets the holder and yields again.
+    assert node.check(200, True, "taken", [LOW])[0] == guard.STAY_OUT
