@@ -93,11 +93,30 @@ def _node_problems(host, node):
             % (host, len(password), AUTH_PASS_MAX, AUTH_PASS_MAX)
         )
 
+    problems.extend(_flap_problems(host, node))
+
     interval, timeout = _int(node.get("check_interval")), _int(node.get("check_timeout"))
     if interval is None or interval < 1:
         problems.append("%s: keepalived_check_interval is %r; use whole seconds, at least 1." % (host, node.get("check_interval")))
     if timeout is None or timeout < 1:
         problems.append("%s: keepalived_check_timeout is %r; use whole seconds, at least 1." % (host, node.get("check_timeout")))
+    return problems
+
+
+def _flap_problems(host, node):
+    """Flap damping (the failover role's failover_flap_*), when the node's settings carry it."""
+    if "flap_limit" not in node:
+        return []
+    limit = _int(node.get("flap_limit"))
+    if limit is None or limit < 0:
+        return ["%s: failover_flap_limit is %r; use a whole number of losses of the group (3 holds a node down at "
+                "its third loss within the window), or 0 to turn flap damping off." % (host, node.get("flap_limit"))]
+    problems = []
+    for key, meaning in (("flap_window", "over which losses count"), ("flap_hold_down", "a flapping node stays out")):
+        seconds = _int(node.get(key))
+        if limit > 0 and (seconds is None or seconds < 1):
+            problems.append("%s: failover_%s is %r; use whole seconds %s, at least 1 (or failover_flap_limit: 0 to "
+                            "turn flap damping off)." % (host, key, node.get(key), meaning))
     return problems
 
 

@@ -144,3 +144,29 @@ def test_password_that_keepalived_conf_would_cut_is_reported(password):
     problems = problems_of(vrrp_version="2", auth_pass=password)
     assert len(problems) == 2 and all("would cut off" in p for p in problems), problems
     assert not any(password in p for p in problems)
+
+
+FLAP = {"flap_limit": "3", "flap_window": "900", "flap_hold_down": "600"}
+
+
+@pytest.mark.parametrize("flap", [FLAP, dict(FLAP, flap_limit="0", flap_window="x", flap_hold_down="0"), {}])
+def test_sound_flap_damping_or_none_has_no_problems(flap):
+    assert problems_of(**flap) == []
+
+
+@pytest.mark.parametrize("limit", ["-1", "two", "2.5", None])
+def test_a_flap_limit_that_is_not_a_count_is_reported(limit):
+    flap = dict(FLAP)
+    flap["flap_limit"] = limit
+    problems = problems_of(**flap)
+    assert len(problems) == 2 and all("failover_flap_limit is" in p and "0 to turn flap damping off" in p
+                                      for p in problems), problems
+
+
+@pytest.mark.parametrize("key", ["flap_window", "flap_hold_down"])
+@pytest.mark.parametrize("seconds", ["0", "-5", "soon", None])
+def test_flap_damping_needs_a_window_and_a_hold_down(key, seconds):
+    problems = problems_of(node1=dict(FLAP, **{key: seconds}), node2=FLAP)
+    assert problems == ["node1: failover_%s is %r; use whole seconds %s, at least 1 (or failover_flap_limit: 0 to turn "
+                        "flap damping off)." % (key, seconds, "over which losses count" if key == "flap_window"
+                                                else "a flapping node stays out")]
