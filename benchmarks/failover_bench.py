@@ -477,14 +477,24 @@ def db_outage(lab, seconds, number):
     return result
 
 
-def partition(lab, seconds, number):
-    """One partition trial: the private network around the holder cut for `seconds`; nothing may move."""
-    holder = lab.wait_whole()
-    # Every trial is a first partition: a node the guard kept out in the
-    # last one would come back twice as late (within the hour), which
-    # would measure the order of the trials, not the guard.
+def forget_the_guard(lab):
+    """Every trial is a first fault: the guard's memory is emptied on every node.
+
+    Each trial fails the active node, so the nodes lose the group in turn:
+    flap damping would hold one down after a few trials, and a node the
+    guard kept out of a partition would come back twice as late (within the
+    hour). Either would measure the order of the trials. A node held down
+    is a candidate again at its next health check (its yield file goes back
+    to 0).
+    """
     for container in lab.nodes.values():
         docker_exec(container, "rm -f %s" % GUARD_STATE)
+
+
+def partition(lab, seconds, number):
+    """One partition trial: the private network around the holder cut for `seconds`; nothing may move."""
+    forget_the_guard(lab)
+    holder = lab.wait_whole()
     # The guard keeps the VIP with a node that has held it for longer than
     # its grace; the last trial may have moved it.
     time.sleep(lab.facts["vip_guard_grace"] + 2)
@@ -551,6 +561,7 @@ def partition(lab, seconds, number):
 
 def trial(lab, fault, number):
     users = lab.facts["phone_users"]
+    forget_the_guard(lab)
     active = lab.wait_whole()
     # Give the standby a few quiet seconds as a real one would have.
     time.sleep(3)
