@@ -137,16 +137,18 @@ def fmt(value):
     return "-" if value is None else ("%.2f" % value)
 
 
+def run_head(run, trials):
+    """What every row of trials that fail no node begins with: the profile, the day, how many trials."""
+    return {"profile": run["profile"], "date": run.get("date", "?"), "trials": len(trials)}
+
+
 def db_outage_rows(runs):
     """One line per profile of db-down trials: nothing may move, REGISTER must come back."""
     rows = []
     for run in runs:
         trials = run["db_outage"]
         backs = [t["register_back_s"] for t in trials if t["register_back_s"] is not None]
-        rows.append({
-            "profile": run["profile"],
-            "date": run.get("date", "?"),
-            "trials": len(trials),
+        rows.append(dict(run_head(run, trials), **{
             "db_down_s": max((t["db_down_s"] for t in trials), default=0),
             # The probe sees a move as a change of the answering node; a move
             # it missed still leaves another holder at the end.
@@ -160,7 +162,7 @@ def db_outage_rows(runs):
             # Trials in which no REGISTER got its 200 after the start at all.
             "register_never_back": len(trials) - len(backs),
             "registrations_lost": sum(t["registrations_lost"] for t in trials),
-        })
+        }))
     return rows
 
 
@@ -189,10 +191,7 @@ def partition_rows(runs):
         both = [t["both_held_s"] for t in split]
         elsewhere = [t["router_elsewhere_s"] for t in split]
         backs = [t["standby_again_after_heal_s"] for t in trials if t["standby_again_after_heal_s"] is not None]
-        rows.append({
-            "profile": run["profile"],
-            "date": run.get("date", "?"),
-            "trials": len(trials),
+        rows.append(dict(run_head(run, trials), **{
             "cut_s": max((t["cut_s"] for t in trials), default=0),
             # Else keepalived never made a second holder and the guard was not tried.
             "trials_with_a_second_holder": len(split),
@@ -204,7 +203,7 @@ def partition_rows(runs):
             "probes_lost": sum(t["probes_sent"] - t["probes_answered"] for t in trials),
             "standby_again_max_s": max(backs) if backs else None,
             "standby_never_again": len(trials) - len(backs),
-        })
+        }))
     return rows
 
 
