@@ -830,3 +830,22 @@ def test_the_operator_puts_a_held_down_node_back(damped):
     assert damped.run("release").returncode == 0
     assert (damped.run_dir / "vip-yield").read_text() == "0\n"
     assert "the operator ended this node's hold-down for flapping" in damped.read("journal")
+
+
+def test_a_first_fault_after_a_reboot_is_not_a_loss(damped):
+    # /var/lib says MASTER from before the power cut; /run is empty.
+    damped.lib.mkdir(exist_ok=True)
+    (damped.lib / "state").write_text("MASTER\n")
+    for _time in range(3):
+        assert damped.run("notify", "INSTANCE", "SIPHA", "FAULT", "150").returncode == 0
+    assert "flap damping" not in damped.read("journal")
+
+
+def test_turning_both_off_lets_a_held_down_node_back(damped):
+    lose_the_group(damped)
+    lose_the_group(damped)
+    assert (damped.run_dir / "vip-yield").read_text() == "1\n"
+    damped.conf_file.write_text(damped.conf_file.read_text().replace("FLAP_LIMIT=2", "FLAP_LIMIT=0"))
+    damped.run("check")
+    assert (damped.run_dir / "vip-yield").read_text() == "0\n"
+    assert "the guard and flap damping are off" in damped.read("journal")

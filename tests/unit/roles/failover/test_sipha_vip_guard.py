@@ -428,3 +428,18 @@ def test_the_operator_lets_a_node_back_from_a_split_brain_and_it_is_judged_again
     assert "let this node back from a split brain" in guard.release(node.state)[1][0][1]
     # Still split: at its next hold it meets the holder and yields again.
     assert node.check(200, True, "taken", [LOW])[0] == guard.STAY_OUT
+
+
+def test_a_release_leaves_a_holder_the_older_one():
+    # Released on the holder while the private network is cut: it must not
+    # take itself for the newcomer when the other node shows up.
+    node = Node(HIGH)
+    node.check(0, True, "free")
+    guard.release(node.state)
+    code, announce, _said = node.check(101, True, "taken", [LOW])
+    assert (code, announce) == (guard.SERVE, HIGH)
+
+
+def test_the_guard_needs_the_mac_address_to_decide(tmp_path):
+    result = run(tmp_path, "--holding", "yes", "--probe", "free")
+    assert result.returncode == 2 and "--own-mac is needed" in result.stderr
