@@ -68,7 +68,6 @@ LOAD_RATE = 20  # calls per second, the issue's steady load
 LOAD_HOLD_MS = 1000  # each call lasts a second, so calls are up across the fault
 PROBE_EVERY = 0.02
 MONITOR_LOG = "/root/sipha-bench-monitor.%d.log"  # per partition trial, on the nodes and the router
-GUARD_STATE = "/run/sipha/vip-guard.json"  # the failover role's VIP guard memory on a node
 RECV_TIMEOUT_MS = 20000
 
 
@@ -478,17 +477,16 @@ def db_outage(lab, seconds, number):
 
 
 def forget_the_guard(lab):
-    """Every trial is a first fault: the guard's memory is emptied on every node.
+    """Every trial is a first fault: every node is released, as an operator would (sipha-failover release).
 
     Each trial fails the active node, so the nodes lose the group in turn:
     flap damping would hold one down after a few trials, and a node the
     guard kept out of a partition would come back twice as late (within the
     hour). Either would measure the order of the trials. A node held down
-    is a candidate again at its next health check (its yield file goes back
-    to 0).
+    is a candidate again once its health check passes.
     """
     for container in lab.nodes.values():
-        docker_exec(container, "rm -f %s" % GUARD_STATE)
+        docker_exec(container, "%s release" % lab.facts["failover_script"])
 
 
 def partition(lab, seconds, number):
