@@ -476,7 +476,7 @@ def db_outage(lab, seconds, number):
     return result
 
 
-def forget_the_guard(lab):
+def release_every_node(lab):
     """Every trial is a first fault: every node is released, as an operator would (sipha-failover release).
 
     Each trial fails the active node, so the nodes lose the group in turn:
@@ -491,7 +491,7 @@ def forget_the_guard(lab):
 
 def partition(lab, seconds, number):
     """One partition trial: the private network around the holder cut for `seconds`; nothing may move."""
-    forget_the_guard(lab)
+    release_every_node(lab)
     holder = lab.wait_whole()
     # The guard keeps the VIP with a node that has held it for longer than
     # its grace; the last trial may have moved it.
@@ -559,7 +559,7 @@ def partition(lab, seconds, number):
 
 def trial(lab, fault, number):
     users = lab.facts["phone_users"]
-    forget_the_guard(lab)
+    release_every_node(lab)
     active = lab.wait_whole()
     # Give the standby a few quiet seconds as a real one would have.
     time.sleep(3)
