@@ -711,7 +711,7 @@ def test_an_old_holder_keeps_the_vip_and_announces_it(guarded):
     guarded.write("arping-prints", "Unicast reply from 203.0.113.10 [02:00:00:00:00:0c]  0.6ms\n")
     assert guarded.run("check").returncode == 0
     # Sent with a raw socket on eth1, which this machine does not have.
-    assert "vip guard: gratuitous ARP on eth1: 203.0.113.10 is at 02:00:00:00:00:0b" in guarded.read("journal")
+    assert "vip guard: the gratuitous ARP on eth1 (203.0.113.10 is at 02:00:00:00:00:0b) failed" in guarded.read("journal")
     assert "has held the VIP for 60 s, the other came later; keeping it" in guarded.read("journal")
 
 
