@@ -222,12 +222,24 @@ def test_a_stale_master_does_nothing(node):
     assert "MASTER but 203.0.113.10 is gone already" in node.read("journal")
 
 
+def test_a_master_that_comes_after_the_fault_it_caused_is_logged_not_remembered(node):
+    # The VIP watch put a newcomer out within milliseconds: keepalived's
+    # notify FAULT won the lock, and its MASTER comes after, the VIP gone.
+    assert node.run("notify", "INSTANCE", "SIP", "FAULT", "150").returncode == 0
+    assert node.run("notify", "INSTANCE", "SIP", "MASTER", "150").returncode == 0
+    assert node.recorded("transitions.log").splitlines()[-1].endswith(" INSTANCE SIP MASTER stale")
+    assert node.recorded("state").strip() == "FAULT"
+    assert (node.run_dir / "keepalived-state").read_text().strip() == "FAULT"
+    assert not node.has("route")
+
+
 def test_a_stale_backup_leaves_the_holder_alone(node):
     node.set("vip")
     node.set("route")
     assert node.run("notify", "INSTANCE", "SIP", "BACKUP", "150").returncode == 0
     assert node.calls() == [] and node.has("route")
     assert "BACKUP but 203.0.113.10 is here" in node.read("journal")
+    assert node.recorded("state") == ""
 
 
 @pytest.mark.parametrize("state", ["FAULT", "BACKUP", "STOP"])
