@@ -286,6 +286,14 @@ def test_the_command_stays_out_after_yielding_and_says_so_to_keepalived(tmp_path
     assert result.returncode == 0 and yield_file.read_text() == "0\n"
 
 
+def test_the_log_names_who_asked(tmp_path):
+    result = run(tmp_path, "--holding", "yes", "--probe", "taken", "--own-mac", HIGH, "--now", "100",
+                 "--asked-by", "vip watch", LOW)
+    assert result.returncode == guard.STAY_OUT
+    assert "it yields; staying out until nobody else holds it or the private network is back (asked by the vip watch)" in (
+        tmp_path / "journal").read_text()
+
+
 def test_the_gratuitous_arp_names_the_holder_as_its_sender():
     frame = guard.garp_frame("02:00:00:00:00:0b", "02:00:00:00:00:0a", "203.0.113.10")
     vip = bytes([203, 0, 113, 10])

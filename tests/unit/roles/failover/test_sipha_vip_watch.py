@@ -12,7 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import argparse
 import binascii
+import errno
 import importlib.machinery
 import importlib.util
 import os
@@ -54,9 +56,30 @@ def test_a_removed_address_is_not_an_arrival():
     assert list(watch.added_addresses(bytes(datagram))) == []
 
 
-@pytest.mark.parametrize("cut", [0, 3, 16, 20, 30])
-def test_a_truncated_datagram_is_read_without_error(cut):
-    list(watch.added_addresses(recorded("newaddr.hex")[:cut]))
+@pytest.mark.parametrize("cut", [0, 3, 16, 20, 30, 40, 79])
+def test_a_cut_datagram_adds_nothing(cut):
+    assert list(watch.added_addresses(recorded("newaddr.hex")[:cut])) == []
+
+
+def test_an_address_attribute_of_the_wrong_size_is_no_address():
+    datagram = bytearray(recorded("newaddr.hex"))
+    # The first attribute (IFA_ADDRESS) and the second (IFA_LOCAL) say 3 bytes.
+    struct.pack_into("=H", datagram, 24, 7)
+    struct.pack_into("=H", datagram, 32, 7)
+    assert list(watch.added_addresses(bytes(datagram))) == []
+
+
+def test_two_messages_in_one_datagram_are_both_read():
+    one = recorded("newaddr.hex")
+    assert len(list(watch.added_addresses(one + one))) == 2
+
+
+def test_the_public_nic_going_away_is_seen():
+    # An RTM_DELLINK for interface 11: header, then ifinfomsg.
+    body = struct.pack("=BxHiII", 0, 1, 11, 0, 0)
+    datagram = struct.pack("=IHHII", 16 + len(body), watch.RTM_DELLINK, 0, 0, 0) + body
+    assert list(watch.removed_links(datagram)) == [11]
+    assert list(watch.removed_links(recorded("newaddr.hex"))) == []
 
 
 def test_the_holders_reply_names_the_holder():
@@ -70,10 +93,24 @@ def test_a_reply_for_another_address_or_from_this_node_names_nobody():
     assert watch.answerer(reply, socket.inet_aton(facts()["vip"]), facts()["holder"].upper()) is None
 
 
-def test_a_request_is_no_answer():
-    # The probe itself, as another node's guard or arping would send it.
+def test_a_gratuitous_arp_names_the_holder_as_arping_counts_it():
+    # keepalived's, or a guard's on behalf of the holder: a request whose
+    # sender is the VIP.
+    guard = watch.load_guard()
+    garp = guard.garp_frame(facts()["own"], facts()["holder"], facts()["vip"])
+    assert watch.answerer(garp, socket.inet_aton(facts()["vip"]), facts()["own"]) == facts()["holder"]
+
+
+def test_another_probe_is_no_answer():
+    # Another node asking for the VIP: its sender address is 0.0.0.0.
     probe = watch.probe_frame(facts()["holder"], socket.inet_aton(facts()["vip"]))
     assert watch.answerer(probe, socket.inet_aton(facts()["vip"]), facts()["own"]) is None
+
+
+def test_arp_for_another_protocol_or_hardware_is_no_answer():
+    reply = bytearray(recorded("reply.hex"))
+    reply[16:18] = b"\x86\xdd"
+    assert watch.answerer(bytes(reply), socket.inet_aton(facts()["vip"]), facts()["own"]) is None
 
 
 def test_the_probe_is_an_rfc_5227_probe_from_this_node():
@@ -87,10 +124,11 @@ def test_the_probe_is_an_rfc_5227_probe_from_this_node():
 
 
 class Wire(object):
-    """A socket's stand-in for probe(): frames queued with their packet type, a clock given by hand."""
+    """A socket's stand-in for probe(): what waits before the probe, frames after it, a clock given by hand."""
 
-    def __init__(self, frames):
+    def __init__(self, frames, waiting=()):
         self.frames = list(frames)
+        self.waiting = list(waiting)
         self.sent = []
         self.now = 0.0
         self._pair = socket.socketpair()
@@ -98,8 +136,15 @@ class Wire(object):
     def setblocking(self, _flag):
         pass
 
-    def recv(self, _size):
-        raise BlockingIOError()
+    def recv(self, size):
+        if self.sent:
+            return self.recvfrom(size)
+        if not self.waiting:
+            raise BlockingIOError()
+        waiting = self.waiting.pop(0)
+        if isinstance(waiting, Exception):
+            raise waiting
+        return waiting
 
     def send(self, frame):
         self.sent.append(frame)
@@ -114,25 +159,58 @@ class Wire(object):
             self._pair[0].recv(16)
             self.now += 1
             raise BlockingIOError()
-        frame, kind = self.frames.pop(0)
-        return frame, ("eth1", 0x0806, kind, 1, b"")
+        return self.frames.pop(0)
 
     def clock(self):
         return self.now
 
 
-def test_the_probe_ends_at_the_first_reply_from_another_node():
+def test_the_probe_ends_at_the_first_answer_from_another_node():
     vip = socket.inet_aton(facts()["vip"])
-    own_probe = watch.probe_frame(facts()["own"], vip)
-    wire = Wire([(own_probe, socket.PACKET_OUTGOING), (recorded("reply.hex"), socket.PACKET_HOST)])
+    other_probe = watch.probe_frame(facts()["holder"], vip)
+    wire = Wire([other_probe, recorded("reply.hex")])
     assert watch.probe(wire, facts()["own"], vip, 0.3, clock=wire.clock) == ("taken", [facts()["holder"]])
-    assert wire.sent == [own_probe]
+    assert wire.sent == [watch.probe_frame(facts()["own"], vip)]
+
+
+def test_what_came_before_the_probe_is_no_answer_and_a_past_link_down_no_failure():
+    vip = socket.inet_aton(facts()["vip"])
+    wire = Wire([], waiting=[recorded("reply.hex"), OSError(errno.ENETDOWN, "Network is down"), recorded("reply.hex")])
+    assert watch.probe(wire, facts()["own"], vip, 0.3, clock=wire.clock) == ("free", [])
+    assert wire.waiting == [] and len(wire.sent) == 1
+
+
+def test_another_error_of_the_socket_fails_the_probe():
+    vip = socket.inet_aton(facts()["vip"])
+    wire = Wire([], waiting=[OSError(errno.EBADF, "Bad file descriptor")])
+    with pytest.raises(OSError):
+        watch.probe(wire, facts()["own"], vip, 0.3, clock=wire.clock)
 
 
 def test_nobody_answering_is_free_when_the_time_is_up():
     vip = socket.inet_aton(facts()["vip"])
     wire = Wire([])
     assert watch.probe(wire, facts()["own"], vip, 0.3, clock=wire.clock) == ("free", [])
+
+
+def test_the_watch_asks_the_guard_as_a_holder_and_says_who_asked(tmp_path, monkeypatch):
+    guard = watch.load_guard()
+    asked, said = [], []
+    monkeypatch.setattr(guard, "main", lambda argv: asked.append(argv) or guard.STAY_OUT)
+    monkeypatch.setattr(guard, "log", lambda priority, message: said.append(message))
+    monkeypatch.setattr(watch, "own_mac_of", lambda interface: facts()["own"])
+    monkeypatch.setattr(watch, "link_ready", lambda interface: True)
+    monkeypatch.setattr(watch, "probe", lambda arp, own, vip, seconds: ("taken", [facts()["holder"]]))
+    args = argparse.Namespace(
+        interface="eth1", vip=facts()["vip"], state=str(tmp_path / "s.json"), yield_file=str(tmp_path / "y"), grace=10.0,
+        probe_seconds=0.3)
+    watch.on_vip_added(args, guard, None)
+    argv = asked[0]
+    assert argv[argv.index("--holding") + 1] == "yes" and argv[argv.index("--probe") + 1] == "taken"
+    assert argv[argv.index("--own-mac") + 1] == facts()["own"] and argv[-1] == facts()["holder"]
+    assert argv[argv.index("--asked-by") + 1] == "vip watch"
+    assert said == ["vip watch: %s was added to eth1; the public segment says taken (%s); the guard says stay out"
+                    % (facts()["vip"], facts()["holder"])]
 
 
 def test_an_ipv6_vip_is_refused_at_start():
