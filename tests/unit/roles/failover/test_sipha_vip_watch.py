@@ -213,6 +213,53 @@ def test_the_watch_asks_the_guard_as_a_holder_and_says_who_asked(tmp_path, monke
                     % (facts()["vip"], facts()["holder"])]
 
 
+class GuardStandIn(object):
+    """What announce_after_leaving() asks of sipha-vip-guard: gratuitous ARPs and the log."""
+
+    def __init__(self):
+        self.sent, self.said = [], []
+
+    def send_garp(self, interface, own_mac, sender_mac, vip):
+        self.sent.append((interface, own_mac, sender_mac, vip))
+
+    def log(self, _priority, message):
+        self.said.append(message)
+
+
+def leaving(monkeypatch, datagrams):
+    """announce_after_leaving() for the recorded address, with DATAGRAMS waiting on a stand-in netlink socket."""
+    monkeypatch.setattr(watch, "own_mac_of", lambda interface: facts()["own"])
+    netlink, kernel = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    for datagram in datagrams:
+        kernel.send(datagram)
+    guard, clock, paused = GuardStandIn(), [0.0], []
+    args = argparse.Namespace(interface="eth1", vip=facts()["added"])
+
+    def tick():
+        clock[0] += 0.25
+        return clock[0]
+    watch.announce_after_leaving(args, guard, netlink, int(facts()["index"]), facts()["holder"], clock=tick,
+                                 pause=paused.append)
+    return guard, paused
+
+
+def test_the_holder_is_announced_again_when_the_vip_has_left(monkeypatch):
+    removed = bytearray(recorded("newaddr.hex"))
+    struct.pack_into("=H", removed, 4, watch.RTM_DELADDR)
+    other = recorded("newaddr.hex")
+    guard, paused = leaving(monkeypatch, [other, bytes(removed)])
+    assert guard.sent == [("eth1", facts()["own"], facts()["holder"], facts()["added"])] * 2
+    assert paused == [watch.LEAVE_REPEAT_S]
+    assert guard.said == ["vip watch: %s left eth1; gratuitous ARP twice more: %s is at %s"
+                          % (facts()["added"], facts()["added"], facts()["holder"])]
+
+
+def test_the_holder_is_announced_again_when_the_vip_does_not_leave_in_time(monkeypatch):
+    guard, _paused = leaving(monkeypatch, [recorded("newaddr.hex")])
+    assert len(guard.sent) == 2
+    assert guard.said[0].startswith("vip watch: %s is still on eth1" % facts()["added"])
+
+
 def test_an_ipv6_vip_is_refused_at_start():
     with pytest.raises(SystemExit):
         watch.main(["--interface", "eth1", "--vip", "2001:db8::1", "--state", "/nonexistent/s",
