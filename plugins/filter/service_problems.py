@@ -34,7 +34,7 @@ EXAMPLES = r"""
     that: __problems | length == 0
     fail_msg: "{{ __problems }}"
   vars:
-    __problems: "{{ __kamailio_settings | sipha.cluster.service_problems(__nodes) }}"
+    __problems: "{{ __common_proxy_settings | sipha.cluster.service_problems(__nodes) }}"
 """
 
 RETURN = r"""
