@@ -32,10 +32,10 @@ PLAYBOOK = """
   tasks:
     - name: Run the check
       ansible.builtin.include_role:
-        name: sipha.cluster.common
+        name: sipha.cluster._service
         tasks_from: db_url_check
       vars:
-        __common_db_url_in_use: "{{{{ __common_db_url }}}}"
+        __service_db_url: "{{{{ __common_db_url }}}}"
 """
 
 
