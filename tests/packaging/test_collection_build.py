@@ -24,7 +24,7 @@ DEV_FILES = (
 # What a user runs, at the top of the tarball. The lab (its playbooks,
 # inventory, templates and filters) and the benchmarks run from a checkout.
 TOP_LEVEL = (
-    "FILES.json", "MANIFEST.json", "LICENSE", "README.md", "requirements.yml", "site.yml",
+    "FILES.json", "MANIFEST.json", "LICENSE", "README.md", "CHANGELOG.rst", "requirements.yml", "site.yml",
     "changelogs", "docs", "inventories", "meta", "playbooks", "plugins", "roles",
 )
 USER_PLAYBOOKS = (
