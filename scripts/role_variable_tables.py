@@ -60,7 +60,9 @@ def default_text(name, option, defaults):
     value = defaults[name]
     if isinstance(value, str):
         text = " ".join(value.split())
-        if "{{" in text and len(text) > LONG_DEFAULT:
+        # A long expression, or one of a role's private values (__x), says
+        # nothing to a reader of the README: the description says what it is.
+        if "{{" in text and (len(text) > LONG_DEFAULT or "__" in text):
             return "derived (defaults/main.yml)"
         return "`%s`" % text if text else '`""`'
     if isinstance(value, bool):

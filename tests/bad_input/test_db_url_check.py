@@ -3,7 +3,7 @@
 """A proxy role run without preflight refuses a database URL with no password.
 
 Runs the check the kamailio and opensips roles enter before they write the
-URL (roles/common, tasks_from: db_url_check) on this machine, on the URL
+URL (roles/_service, tasks_from: db_url_check) on this machine, on the URL
 roles/common builds from the sipha_db_* settings, with and without
 sipha_db_password. It reads and writes nothing on the host.
 """
