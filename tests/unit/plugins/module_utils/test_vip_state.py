@@ -442,3 +442,59 @@ def test_an_allowed_wildcard_listener_is_no_problem():
 
 def test_nothing_allowed_on_every_address():
     assert_one_problem(state("active-dualstack-listener", wildcard_allowed=[]), "udp *:5060", "only none may")
+
+
+# group_state: what sipha-failover asks before it acts (sipha-node-state)
+
+
+def group(case, **params):
+    """group_state of a recorded case with the case's VIP and gateway (``params`` override)."""
+    settings = dict(IPV6 if case.startswith("ipv6") else IPV4)
+    settings.update(params)
+    links, routes, dummy = recorded(case)
+    return vip_state.group_state(links, routes, settings["vip"], "eth1", settings["gateway"])
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("active", (True, True, True)),
+        ("standby", (False, True, False)),
+        ("ipv6-active", (True, True, True)),
+        ("ipv6-standby", (False, True, False)),
+        ("holder-without-default", (True, True, False)),
+        ("holder-wrong-src", (True, True, False)),
+        ("holder-wrong-gateway", (True, True, False)),
+        ("holder-without-src", (True, True, False)),
+        ("ipv6-holder-without-src", (True, True, False)),
+        ("holder-extra-default", (True, True, True)),
+        ("holder-multipath-default", (True, True, True)),
+        ("public-carrier-lost", (True, False, True)),
+        ("public-admin-down", (True, False, False)),
+        ("standby-carrier-lost", (False, False, False)),
+        # On the private NIC the VIP serves nobody: the group is not here.
+        ("vip-on-private", (False, True, False)),
+    ],
+)
+def test_group_state_on_every_recorded_node(case, expected):
+    result = group(case)
+    assert (result["holds_vip"], result["public_link_up"], result["holder_route"]) == expected
+
+
+@pytest.mark.parametrize("case", ["active", "standby", "public-carrier-lost", "public-admin-down", "holder-wrong-src", "holder-wrong-gateway", "ipv6-active"])
+def test_group_state_agrees_with_node_state(case):
+    # One truth: the node's health check and the controller's vip_state.
+    full, brief = state(case), group(case)
+    assert brief["holds_vip"] == (full["vip_interface"] == "eth1")
+    assert brief["public_link_up"] == full["public_link_up"]
+    assert brief["holder_route"] == (full["holds_vip"] and not any("default route" in problem for problem in full["problems"]))
+
+
+def test_group_state_takes_any_gateway_when_none_is_given():
+    assert group("holder-wrong-gateway", gateway=None)["holder_route"] is True
+    assert group("holder-wrong-gateway", gateway="")["holder_route"] is True
+
+
+def test_group_state_refuses_a_vip_that_is_no_address():
+    with pytest.raises(vip_state.ParameterError, match="vip must be an IP address"):
+        vip_state.group_state([], [], "eth1", "eth1")
