@@ -17,28 +17,6 @@ except ImportError:  # pragma: no cover - reported by the filter that needs it
     HAS_NETADDR = False
 
 
-def overlapping_networks(items, network):
-    """Return the items (addresses or CIDRs) that overlap ``network``.
-
-    An item overlaps when it lies inside the network or the network lies
-    inside it. Default routes (prefix length 0) and anything that is not an
-    IP address or network ("default", "unreachable", "") are ignored: they
-    say nothing about which addresses are in use.
-    """
-    target = netaddr.IPNetwork(network)
-    found = []
-    for item in items:
-        try:
-            candidate = netaddr.IPNetwork(str(item))
-        except (netaddr.AddrFormatError, ValueError, TypeError):
-            continue
-        if candidate.version != target.version or candidate.prefixlen == 0:
-            continue
-        if candidate in target or target in candidate:
-            found.append(str(item))
-    return found
-
-
 def address_of(value):
     """The address of an address or CIDR string ("203.0.113.10" or "203.0.113.10/24"), or None.
 
@@ -76,19 +54,6 @@ def flag(value):
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in ("true", "yes", "1", "on")
-
-
-def nth_host(subnet, number):
-    """Return address number ``number`` of ``subnet`` (1 is the first host).
-
-    Raises ValueError when the number is not a usable host address there,
-    so a typo in the topology is reported instead of colliding silently.
-    """
-    net = netaddr.IPNetwork(subnet)
-    number = int(number)
-    if not 0 < number < net.size - 1:
-        raise ValueError("host number %d is not a usable address in %s" % (number, net.cidr))
-    return str(net.network + number)
 
 
 def route_text(route):

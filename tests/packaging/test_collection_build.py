@@ -22,10 +22,7 @@ DEV_FILES = (
     ".ansible-lint-ignore", ".gitignore",
 )
 # What a user runs, at the top of the tarball. The lab (its playbooks,
-# inventory and templates) and the benchmarks run from a checkout. Its three
-# filters (lab_changed_tasks, lab_docker_networks, overlapping_networks)
-# ship: molecule runs the lab on a build of the collection, where the lab
-# playbooks find them by their FQCN.
+# inventory, templates and filters) and the benchmarks run from a checkout.
 TOP_LEVEL = (
     "FILES.json", "MANIFEST.json", "LICENSE", "README.md", "CHANGELOG.rst", "requirements.yml", "site.yml",
     "changelogs", "docs", "inventories", "meta", "playbooks", "plugins", "roles",
@@ -36,7 +33,8 @@ USER_PLAYBOOKS = (
 )
 LAB_PATHS = (
     "benchmarks", "inventories/lab", "playbooks/lab_up.yml", "playbooks/lab_down.yml",
-    "playbooks/files", "playbooks/templates",
+    "playbooks/files", "playbooks/templates", "plugins/filter/lab_changed_tasks.py",
+    "plugins/filter/lab_docker_networks.py", "plugins/filter/overlapping_networks.py",
 )
 SHIPPED = (
     "galaxy.yml", "MANIFEST.json", "README.md", "LICENSE", "site.yml", "meta/runtime.yml",

@@ -37,7 +37,7 @@ EXAMPLES = r"""
   community.docker.docker_container:
     name: sipha-lab-node1
     image: sipha-base:bookworm
-    networks: "{{ {'private': 11, 'public': 11} | sipha.cluster.lab_docker_networks('sipha-lab', lab_networks) }}"
+    networks: "{{ {'private': 11, 'public': 11} | lab_docker_networks('sipha-lab', lab_networks) }}"
 """
 
 RETURN = r"""
@@ -49,12 +49,28 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sipha.cluster.plugins.plugin_utils import network
+try:
+    import netaddr
+except ImportError:  # pragma: no cover - reported when the filter runs
+    netaddr = None
+
+
+def nth_host(subnet, number):
+    """Return address number ``number`` of ``subnet`` (1 is the first host).
+
+    Raises ValueError when the number is not a usable host address there,
+    so a typo in the topology is reported instead of colliding silently.
+    """
+    net = netaddr.IPNetwork(subnet)
+    number = int(number)
+    if not 0 < number < net.size - 1:
+        raise ValueError("host number %d is not a usable address in %s" % (number, net.cidr))
+    return str(net.network + number)
 
 
 def lab_docker_networks(host_numbers, lab_name, lab_networks):
-    if not network.HAS_NETADDR:
-        raise AnsibleFilterError("sipha.cluster.lab_docker_networks needs the Python library netaddr on the controller")
+    if netaddr is None:
+        raise AnsibleFilterError("lab_docker_networks needs the Python library netaddr on the controller")
     endpoints = []
     for name, number in host_numbers.items():
         if name not in lab_networks:
@@ -62,7 +78,7 @@ def lab_docker_networks(host_numbers, lab_name, lab_networks):
                 "lab host uses network %r, which lab_networks does not define (it has: %s)" % (name, ", ".join(sorted(lab_networks)))
             )
         try:
-            address = network.nth_host(lab_networks[name]["subnet"], number)
+            address = nth_host(lab_networks[name]["subnet"], number)
         except (ValueError, IndexError) as exc:
             raise AnsibleFilterError("lab network %r: %s" % (name, exc))
         endpoints.append({"name": "%s-%s" % (lab_name, name), "ipv4_address": address})

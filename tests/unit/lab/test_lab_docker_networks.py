@@ -9,7 +9,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sipha.cluster.plugins.filter.lab_docker_networks import FilterModule
+from lab_docker_networks import FilterModule
 
 lab_docker_networks = FilterModule().filters()["lab_docker_networks"]
 

@@ -33,7 +33,7 @@ requirements:
 EXAMPLES = r"""
 - name: Stop when the lab would hide the resolver
   ansible.builtin.assert:
-    that: (['10.255.255.53', '192.0.2.0/24'] | sipha.cluster.overlapping_networks('10.66.0.0/16')) == []
+    that: (['10.255.255.53', '192.0.2.0/24'] | overlapping_networks('10.66.0.0/16')) == []
 """
 
 RETURN = r"""
@@ -45,16 +45,41 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sipha.cluster.plugins.plugin_utils import network
+try:
+    import netaddr
+except ImportError:  # pragma: no cover - reported when the filter runs
+    netaddr = None
+
+
+def overlapping(items, network):
+    """Return the items (addresses or CIDRs) that overlap ``network``.
+
+    An item overlaps when it lies inside the network or the network lies
+    inside it. Default routes (prefix length 0) and anything that is not an
+    IP address or network ("default", "unreachable", "") are ignored: they
+    say nothing about which addresses are in use.
+    """
+    target = netaddr.IPNetwork(network)
+    found = []
+    for item in items:
+        try:
+            candidate = netaddr.IPNetwork(str(item))
+        except (netaddr.AddrFormatError, ValueError, TypeError):
+            continue
+        if candidate.version != target.version or candidate.prefixlen == 0:
+            continue
+        if candidate in target or target in candidate:
+            found.append(str(item))
+    return found
 
 
 def overlapping_networks(items, network_cidr):
-    if not network.HAS_NETADDR:
-        raise AnsibleFilterError("sipha.cluster.overlapping_networks needs the Python library netaddr on the controller")
+    if netaddr is None:
+        raise AnsibleFilterError("overlapping_networks needs the Python library netaddr on the controller")
     try:
-        return network.overlapping_networks(items, network_cidr)
+        return overlapping(items, network_cidr)
     except Exception as exc:  # netaddr raises several types for a bad network
-        raise AnsibleFilterError("sipha.cluster.overlapping_networks: %r is not a network: %s" % (network_cidr, exc))
+        raise AnsibleFilterError("overlapping_networks: %r is not a network: %s" % (network_cidr, exc))
 
 
 class FilterModule(object):

@@ -9,7 +9,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sipha.cluster.plugins.filter.overlapping_networks import FilterModule
+from overlapping_networks import FilterModule
 
 overlapping_networks = FilterModule().filters()["overlapping_networks"]
 

@@ -20,7 +20,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sipha.cluster.plugins.filter.lab_changed_tasks import FilterModule
+from lab_changed_tasks import FilterModule
 
 lab_changed_tasks = FilterModule().filters()["lab_changed_tasks"]
 

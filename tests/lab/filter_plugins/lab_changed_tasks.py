@@ -25,7 +25,7 @@ options:
 EXAMPLES = r"""
 - name: Show what the run changed
   ansible.builtin.debug:
-    msg: "{{ run_playbook_result.stdout | sipha.cluster.lab_changed_tasks }}"
+    msg: "{{ run_playbook_result.stdout | lab_changed_tasks }}"
 """
 
 RETURN = r"""
@@ -37,9 +37,40 @@ _value:
   type: dict
 """
 
+import re
+
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sipha.cluster.plugins.plugin_utils.playbook_output import changed_tasks
+# The banner the default callback prints before a task's or a handler's
+# results. Under the free strategy it prints the banner again whenever the
+# next result belongs to another task, so every result line sits under the
+# banner of its own task.
+_BANNER = re.compile(r"^(?:TASK|RUNNING HANDLER) \[(?P<task>.+)\] \**$")
+# "changed: [node1]", "changed: [node1 -> node2(...)] => (item=...)".
+_CHANGED = re.compile(r"^changed: \[(?P<host>[^\] ]+)")
+
+
+def changed_tasks(output):
+    """Return {host: [task, ...]} for every task that reported a change.
+
+    ``output`` is the text of ansible-playbook's default stdout callback.
+    A task is listed once per host, in the order it first changed, however
+    many of its loop items changed; a delegated task is listed under the
+    host it ran for. Hosts that changed nothing are absent.
+    """
+    found = {}
+    task = None
+    for line in output.splitlines():
+        banner = _BANNER.match(line)
+        if banner:
+            task = banner.group("task")
+            continue
+        change = _CHANGED.match(line)
+        if change and task is not None:
+            tasks = found.setdefault(change.group("host"), [])
+            if task not in tasks:
+                tasks.append(task)
+    return found
 
 
 def lab_changed_tasks(output):
