@@ -16,7 +16,6 @@ __metaclass__ = type
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import textwrap
 
@@ -24,8 +23,6 @@ import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 SCRIPT = os.path.join(REPO, "roles", "failover", "files", "sipha-failover")
-NODE_STATE = os.path.join(REPO, "roles", "failover", "files", "sipha-node-state")
-VIP_STATE = os.path.join(REPO, "plugins", "module_utils", "vip_state.py")
 
 VIP = "203.0.113.10"
 STUBS = {
@@ -33,17 +30,7 @@ STUBS = {
     "ip": r"""
         echo "ip $*" >> "$STATE/calls"
         case "$*" in
-          # What sipha-node-state reads: eth1 with the VIP while $STATE/vip
-          # exists (its link as below), and the route of $STATE/route.
-          "-j addr show dev eth1")
-            flags='"BROADCAST","MULTICAST","UP","LOWER_UP"'; [ -e "$STATE/link-down" ] && flags='"BROADCAST","MULTICAST"'
-            addr=''; [ -e "$STATE/vip" ] && addr='{"family":"inet","local":"203.0.113.10","prefixlen":24,"scope":"global"}'
-            echo "[{\"ifindex\":3,\"ifname\":\"eth1\",\"flags\":[$flags],\"addr_info\":[$addr]}]" ;;
-          "-j -4 route show default")
-            if [ -e "$STATE/route" ]; then
-              read -r _ _ via _ dev _ src _ < "$STATE/route"
-              echo "[{\"dst\":\"default\",\"gateway\":\"$via\",\"dev\":\"$dev\",\"prefsrc\":\"$src\",\"flags\":[]}]"
-            else echo "[]"; fi ;;
+          "-o addr show dev eth1") [ -e "$STATE/vip" ] && echo "3: eth1    inet 203.0.113.10/24 scope global eth1" ;;
           # The public link is up unless $STATE/link-down exists.
           "-o link show dev eth1")
             if [ -e "$STATE/link-down" ]; then echo "3: eth1: <BROADCAST,MULTICAST> mtu 1500 state DOWN"
@@ -111,9 +98,6 @@ def node(tmp_path):
         path = bin_dir / name
         path.write_text("#!/bin/bash\n" + textwrap.dedent(body))
         path.chmod(0o755)
-    # The real judge of the kernel's output, as the role installs it.
-    shutil.copy(NODE_STATE, str(bin_dir / "sipha-node-state"))
-    shutil.copy(VIP_STATE, str(bin_dir / "sipha_vip_state.py"))
     state = tmp_path / "state"
     state.mkdir()
     conf = tmp_path / "failover.conf"
@@ -176,7 +160,7 @@ def node(tmp_path):
             return path.read_text() if path.exists() else ""
 
         def calls(self):
-            return [line for line in self.read("calls").splitlines() if not line.startswith(("ip -o", "ip -j", "ip route show"))]
+            return [line for line in self.read("calls").splitlines() if not line.startswith(("ip -o", "ip route show"))]
 
         lib = tmp_path / "lib"
         lock = tmp_path / "lock"
