@@ -206,6 +206,9 @@ def switchover_plan(nodes, proxies, ha_manager, requested="", keeps_holder=True)
             "/".join(ha),
             " ".join((node.get("state") or {}).get("problems") or []),
         )
+    elif ha_manager == "heartbeat" and len(proxies) != 2:
+        # hb_standby gives the group to "the other node": with more, it picks.
+        plan["problem"] = "heartbeat hands the group to its one peer (hb_standby); a switchover needs exactly two nodes in sip_proxies."
     elif not keeps_holder:
         plan["problem"] = (
             "keepalived_nopreempt is false: the node with the highest priority takes the VIP back at once. Change the priorities instead."

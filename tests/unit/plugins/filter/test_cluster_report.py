@@ -211,6 +211,14 @@ def test_a_switchover_that_cannot_be_done_safely_is_refused(cases, has, options,
     assert plan(cases, has, **options)["problem"].startswith(problem)
 
 
+def test_heartbeat_switches_over_between_two_nodes_only():
+    has = [ha("active", "ACTIVE", "healthy"), ha("active", "STANDBY", "healthy")]
+    names = ["node1", "node2"]
+    states = [node("active", "node1"), node("standby", "node2")]
+    assert switchover_plan(names, states, has, names, "heartbeat")["problem"] == ""
+    assert switchover_plan(names, states, has, PROXIES, "heartbeat")["problem"].startswith("heartbeat hands the group to its one peer")
+
+
 def test_heartbeat_standbys_are_fit_before_and_after_holding_the_group():
     # heartbeat's state file says STANDBY once a node gave the group away,
     # and does not exist on a node that never held it.
