@@ -63,11 +63,9 @@ unit:
 	@echo "==> pytest (unit tests and bad-input checks)"
 	pytest
 
+# The scenarios run side by side (scripts/molecule-all.sh says why).
 molecule:
-	@for scenario in $(MOLECULE_SCENARIOS); do \
-	  echo "==> molecule test -s $$scenario"; \
-	  scripts/molecule-test.sh $$scenario; \
-	done
+	@scripts/molecule-all.sh $(MOLECULE_SCENARIOS)
 
 # Not part of `make test`: it rebuilds the lab and fails it about a hundred
 # times (benchmarks/README.md). BENCH_TRIALS, BENCH_PROFILES, BENCH_FAULTS
