@@ -4,10 +4,10 @@
 
 Each scenario writes every line of its playbooks, and of the site.yml runs
 its steps start, with a time stamp and the process id of its
-ansible-playbook to .cache/molecule-<scenario>-timed.log (molecule.yml's
-log_path). This prints one line per ansible-playbook run (when it started,
-how long it took, its first play) and, for a run with more plays than
---plays-over (a side effect), each play's share.
+ansible-playbook to .cache/molecule-<scenario>-timed.log (the log_path in
+.config/molecule/config.yml). This prints one line per ansible-playbook run
+(when it started, how long it took, its first play) and, for a run with
+more plays than --plays-over (a side effect), each play's share.
 
     python3 scripts/molecule_times.py .cache/molecule-default-timed.log
 """

@@ -15,7 +15,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 GALAXY_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-galaxy")
 
 DEV_PREFIXES = (
-    ".ci/", ".venv/", ".cache/", ".ansible/", ".git/", "tests/", "scripts/", "molecule/",
+    ".ci/", ".venv/", ".cache/", ".ansible/", ".git/", "tests/", "scripts/", "molecule/", ".config/",
 )
 DEV_FILES = (
     "Makefile", "requirements.txt", "ansible.cfg", "pytest.ini", ".yamllint", ".ansible-lint",
