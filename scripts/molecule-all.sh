@@ -20,15 +20,27 @@
 set -uo pipefail
 
 PRERUN_WAIT_S=${PRERUN_WAIT_S:-600}
+# The prerun wait below reads molecule's plain-text lines; coloured, they
+# would not match (make sets these too).
+export PY_COLORS=0 ANSIBLE_FORCE_COLOR=0
 
 mkdir -p .cache
 pids=()
 names=()
+# Interrupted (Ctrl-C, a CI time limit): stop the scenarios too, each in a
+# session of its own (setsid, below), so that no molecule run goes on unseen.
+stop_all() {
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null; done
+  exit 130
+}
+trap stop_all INT TERM
 for scenario in "$@"; do
   echo "==> molecule test -s $scenario (side by side with the others)"
   log=.cache/molecule-$scenario.log
   rm -f "$log"
-  (scripts/molecule-test.sh "$scenario" 2>&1 | sed -u "s/^/[$scenario] /") &
+  # setsid: its own process group, whose id is $! (stop_all); no stdin.
+  # shellcheck disable=SC2016 # $1 is bash -c's own argument
+  setsid bash -o pipefail -c 'scripts/molecule-test.sh "$1" 2>&1 | sed -u "s/^/[$1] /"' _ "$scenario" </dev/null &
   pid=$!
   pids+=("$pid")
   names+=("$scenario")
@@ -48,11 +60,16 @@ for i in "${!pids[@]}"; do
   if wait "${pids[$i]}"; then
     echo "==> molecule test -s ${names[$i]}: passed"
   else
-    echo "==> molecule test -s ${names[$i]}: FAILED (its failed tasks are printed above, prefixed [${names[$i]}])"
     failed+=("${names[$i]}")
   fi
 done
 
+# A scenario that failed early printed its failed tasks long before the
+# end; CI keeps only the log's tail, so print them again here.
+for scenario in "${failed[@]}"; do
+  echo "==> molecule test -s $scenario: FAILED. Its failed tasks (all its lines are in .cache/molecule-$scenario.log):"
+  cat ".cache/molecule-$scenario.failed" 2>/dev/null || echo "(none recorded: see the log)"
+done
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "==> molecule: failed scenarios: ${failed[*]}"
   exit 1
