@@ -63,7 +63,7 @@ unit:
 	@echo "==> pytest (unit tests and bad-input checks)"
 	pytest
 
-# The scenarios run side by side (scripts/molecule-all.sh says why).
+# One scenario after the other (scripts/molecule-all.sh says why).
 molecule:
 	@scripts/molecule-all.sh $(MOLECULE_SCENARIOS)
 
