@@ -7,10 +7,11 @@
 #
 # One at a time, on purpose: side by side (tried: scripts/molecule-all.sh
 # of 0b22ece) the two scenarios kept both cores busy throughout, and the
-# default scenario's database outage step failed once in two runs: under
-# that load a health check missed its SIP answer and the VIP moved, which
-# the step rightly counts as a failure. Timing-sensitive steps need the
-# machine a real cluster would have.
+# default scenario's database outage step failed once in two runs: the VIP
+# moved away and back while the database was away (most likely a health
+# check that failed under that load; not confirmed), which the step rightly
+# counts as a failure. Timing-sensitive steps need the machine a real
+# cluster would have.
 set -uo pipefail
 
 failed=()
