@@ -110,6 +110,32 @@ def holder_route(holds_vip, vip_ip, gateway_ip, public_interface, routes):
     return None
 
 
+def group_state(links, routes, vip, public_interface="eth1", gateway=None):
+    """What sipha-failover's health check asks of the kernel: three booleans.
+
+    ``holds_vip``: the VIP is on the public NIC, where the HA manager puts it;
+    ``public_link_up``: that NIC carries traffic (link_up); ``holder_route``:
+    the default route the holder needs is there (holder_route). ``links`` is
+    the parsed JSON of ``ip -j addr show`` (the public NIC's alone will do),
+    ``routes`` of ``ip -j route show default``. node_state judges with the
+    same functions, so the check on the node and verify.yml cannot disagree.
+    """
+    vip_ip = _address(vip, "vip")
+    gateway_ip = _address(gateway, "gateway") if gateway not in (None, "") else None
+    public = None
+    for link in links:
+        if link.get("ifname") == public_interface:
+            public = link
+    holds_vip = False
+    for info in (public or {}).get("addr_info") or []:
+        try:
+            holds_vip = holds_vip or ipaddress.ip_address(info.get("local")) == vip_ip
+        except ValueError:
+            continue
+    route = holder_route(holds_vip, vip_ip, gateway_ip, public_interface, default_routes(routes))
+    return {"holds_vip": holds_vip, "public_link_up": public is not None and link_up(public), "holder_route": route is not None}
+
+
 def route_words(entry):
     """A default route entry in the words of ``ip route``, for messages."""
     words = ["default"]
