@@ -16,6 +16,7 @@ __metaclass__ = type
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import textwrap
 
@@ -23,14 +24,30 @@ import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 SCRIPT = os.path.join(REPO, "roles", "failover", "files", "sipha-failover")
+HEALTH_FILES = [
+    (os.path.join(REPO, "roles", "failover", "files", "sipha-health"), "sipha-health"),
+    (os.path.join(REPO, "plugins", "module_utils", "failover_health.py"), "sipha_failover_health.py"),
+    (os.path.join(REPO, "plugins", "module_utils", "vip_state.py"), "sipha_vip_state.py"),
+]
 
 VIP = "203.0.113.10"
 STUBS = {
     # ip: the VIP is on eth1 while $STATE/vip exists; the default route lives in $STATE/route.
+    # sipha-health reads the same state as JSON (what iproute2 6.1 prints, with only the keys read).
     "ip": r"""
         echo "ip $*" >> "$STATE/calls"
         case "$*" in
           "-o addr show dev eth1") [ -e "$STATE/vip" ] && echo "3: eth1    inet 203.0.113.10/24 scope global eth1" ;;
+          "-j addr show dev eth1")
+            flags='"BROADCAST","MULTICAST","UP","LOWER_UP"' addr=''
+            [ -e "$STATE/link-down" ] && flags='"BROADCAST","MULTICAST"'
+            [ -e "$STATE/vip" ] && addr='{"family":"inet","local":"203.0.113.10","prefixlen":24,"scope":"global"}'
+            printf '[{"ifindex":3,"ifname":"eth1","flags":[%s],"addr_info":[%s]}]\n' "$flags" "$addr" ;;
+          "-j -4 route show default")
+            if [ -e "$STATE/route" ]; then
+              read -r _ _ via _ dev _ src _ < "$STATE/route"
+              printf '[{"dst":"default","gateway":"%s","dev":"%s","prefsrc":"%s","flags":[]}]\n' "$via" "$dev" "$src"
+            else echo '[]'; fi ;;
           # The public link is up unless $STATE/link-down exists.
           "-o link show dev eth1")
             if [ -e "$STATE/link-down" ]; then echo "3: eth1: <BROADCAST,MULTICAST> mtu 1500 state DOWN"
@@ -61,9 +78,13 @@ STUBS = {
           # Like systemd: the state on stdout, 0 only when active. A file
           # unitstate-<unit> holds any other state (activating, failed).
           is-active)
-            if [ -e "$STATE/active-$2" ]; then echo active
-            elif [ -e "$STATE/unitstate-$2" ]; then cat "$STATE/unitstate-$2"; exit 3
-            else echo inactive; exit 3; fi ;;
+            shift; rc=3
+            for unit in "$@"; do
+              if [ -e "$STATE/active-$unit" ]; then echo active; rc=0
+              elif [ -e "$STATE/unitstate-$unit" ]; then cat "$STATE/unitstate-$unit"
+              else echo inactive; fi
+            done
+            exit $rc ;;
           *) exit 99 ;;
         esac
     """,
@@ -98,6 +119,9 @@ def node(tmp_path):
         path = bin_dir / name
         path.write_text("#!/bin/bash\n" + textwrap.dedent(body))
         path.chmod(0o755)
+    # The judgement in Python, laid out as the failover role installs it.
+    for source, name in HEALTH_FILES:
+        shutil.copy(source, str(bin_dir / name))
     state = tmp_path / "state"
     state.mkdir()
     conf = tmp_path / "failover.conf"
@@ -160,7 +184,7 @@ def node(tmp_path):
             return path.read_text() if path.exists() else ""
 
         def calls(self):
-            return [line for line in self.read("calls").splitlines() if not line.startswith(("ip -o", "ip route show"))]
+            return [line for line in self.read("calls").splitlines() if not line.startswith(("ip -o", "ip -j", "ip route show"))]
 
         lib = tmp_path / "lib"
         lock = tmp_path / "lock"
@@ -355,6 +379,32 @@ def test_check_passes_while_the_group_is_moving(node):
         assert node.read("calls") == ""
 
 
+def test_a_health_judgement_that_cannot_run_fails_the_check_and_says_why(node):
+    # A rollout that lost sipha-health: the node cannot tell whether it can serve.
+    healthy_active(node)
+    (node.bin / "sipha-health").unlink()
+    assert node.run("check").returncode == 1
+    assert "check: cannot run %s/sipha-health" % node.bin in node.read("journal")
+
+
+def test_a_kernel_that_cannot_be_read_fails_the_check_and_says_why(node):
+    healthy_active(node)
+    broken = node.bin / "ip"
+    broken.write_text(broken.read_text().replace('case "$*" in', 'case "$*" in\n  -j*) echo "ip: broken" >&2; exit 1 ;;'))
+    assert node.run("check").returncode == 1
+    assert "check failed: OSError: ip -j addr show dev eth1 failed (exit 1): ip: broken" in node.read("journal")
+
+
+def test_the_route_is_not_repaired_while_the_group_is_moving(node):
+    node.set("vip")
+    assert node.run("route", "repair").returncode == 0
+    assert node.has("route")
+    node.set("route", False)
+    with group_moving(node):
+        assert node.run("route", "repair").returncode == 0
+    assert not node.has("route")
+
+
 def test_a_missing_settings_file_is_logged(node, tmp_path):
     (tmp_path / "failover.conf").unlink()
     result = node.run("check")
@@ -460,6 +510,13 @@ def test_watch_counts_the_restarts_systemd_made(node):
     assert "watch: restarting proxy.service (restart 2 of 2 in 60 s)" in seen
     assert "watch: restarting proxy.service (restart 1 of 2 in 60 s)" not in seen
     assert any(line.startswith("watch: ") and "handing the group to a peer" in line for line in seen)
+
+
+def test_a_watch_with_settings_it_cannot_use_says_which(node):
+    node.conf_file.write_text(node.conf_file.read_text().replace("WATCH_INTERVAL=0.1", "WATCH_INTERVAL=soon"))
+    result = node.run("watch", for_seconds=5)
+    assert result.returncode == 2
+    assert "watch: WATCH_INTERVAL must be a number, got 'soon' (failover.conf)" in node.read("journal")
 
 
 def test_watch_leaves_a_standby_alone(node):
