@@ -387,6 +387,23 @@ def test_a_health_judgement_that_cannot_run_fails_the_check_and_says_why(node):
     assert "check: cannot run %s/sipha-health" % node.bin in node.read("journal")
 
 
+def test_a_health_judgement_without_its_modules_fails_the_check_and_says_why(node):
+    healthy_active(node)
+    (node.bin / "sipha_vip_state.py").unlink()
+    assert node.run("check").returncode == 1
+    assert "check: sipha-health cannot load its modules (No module named 'sipha_vip_state')" in node.read("journal")
+
+
+def test_check_replaces_a_route_via_another_router(node):
+    # vip_state's rule: the holder's route goes via the public gateway.
+    healthy_active(node)
+    node.write("route", "default via 203.0.113.254 dev eth1 src 203.0.113.10 \n")
+    assert node.run("resource", "route", "status").stdout == "stopped\n"
+    assert node.run("check").returncode == 0
+    assert node.read("route") == "default via 203.0.113.1 dev eth1 src 203.0.113.10 \n"
+    assert "default route is missing; adding it again" in node.read("journal")
+
+
 def test_a_kernel_that_cannot_be_read_fails_the_check_and_says_why(node):
     healthy_active(node)
     broken = node.bin / "ip"
@@ -510,6 +527,16 @@ def test_watch_counts_the_restarts_systemd_made(node):
     assert "watch: restarting proxy.service (restart 2 of 2 in 60 s)" in seen
     assert "watch: restarting proxy.service (restart 1 of 2 in 60 s)" not in seen
     assert any(line.startswith("watch: ") and "handing the group to a peer" in line for line in seen)
+
+
+def test_watch_takes_a_probe_that_cannot_run_for_a_silent_proxy(node):
+    group_held(node)
+    node.set("sip-answers")
+    (node.bin / "sipha-sip-ping").unlink()
+    result = node.run("watch", for_seconds=1.5)
+    assert result.returncode == 124
+    # A failed check like any other: restart first (the probe does not come back, so more follows).
+    assert decisions(node)[1] == "watch: restarting proxy.service (restart 1 of 2 in 60 s)"
 
 
 def test_a_watch_with_settings_it_cannot_use_says_which(node):
