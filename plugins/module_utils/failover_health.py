@@ -31,6 +31,10 @@ NODE_BROKEN = 3
 
 # systemd is starting, stopping or reloading the unit (Restart=, a rollout).
 IN_TRANSITION = ("activating", "deactivating", "reloading")
+# The last state the HA manager reported (sipha-failover's STATE_DIR/state)
+# when it takes the group away from this node: heartbeat's route member
+# stopped (the VIP goes right after it), keepalived's BACKUP, FAULT or STOP.
+LEAVING = ("STANDBY", "BACKUP", "FAULT", "STOP")
 
 
 class SettingsError(ValueError):
@@ -100,7 +104,7 @@ def check(node, settings):
 
     Says nothing when all is well (it runs every second or so) and names the
     reason in the log when not. ``node`` answers: ``group_changing()``,
-    ``kernel()`` (vip_state.group_state), ``unit_states(units)``,
+    ``kernel()`` (vip_state.group_state), ``recorded_state()``, ``unit_states(units)``,
     ``waits_for_db(unit)``, ``repair_route()``, ``answering_peer()``,
     ``sip_answers()``, ``guard(holding)`` and ``log(priority, message)``.
     """
@@ -115,6 +119,11 @@ def check(node, settings):
         return OK
     kernel = node.kernel()
     holder = kernel["holds_vip"]
+    # The HA manager is taking the group away and the VIP is about to go
+    # (heartbeat removes it after the route member): putting the route back
+    # now would answer the phones once more, between two outages.
+    if holder and node.recorded_state() in LEAVING:
+        return OK
     # Before the units: a node that yielded the VIP to another holder stays
     # out whatever its units say. The holder asks last (below), so that its
     # probe never delays finding a broken proxy.

@@ -58,6 +58,7 @@ class Node(object):
         links, routes, dummy = recorded(case)
         self.kernel_state = vip_state.group_state(links, routes, settings.vip, settings.public_if, settings.gateway)
         self.changing = False
+        self.state = "MASTER"
         self.states = {}
         self.db_wait = set()
         self.route_repairs = False
@@ -72,6 +73,9 @@ class Node(object):
 
     def kernel(self):
         return self.kernel_state
+
+    def recorded_state(self):
+        return self.state
 
     def unit_states(self, units):
         self.asked.append("units " + " ".join(units))
@@ -165,6 +169,25 @@ def test_a_lost_route_put_back_is_no_failure():
     assert health.check(node, conf) == health.OK
     assert "repair route" in node.asked
     assert node.logged == ["warning: check: 10.99.20.100 is here but the default route is missing; adding it again"]
+
+
+@pytest.mark.parametrize("state", health.LEAVING)
+def test_a_holder_the_ha_manager_is_taking_the_group_from_gets_no_route_back(state):
+    # heartbeat stopped the route member (STANDBY) and removes the VIP next.
+    conf, node = prepared("holder-without-default")
+    node.route_repairs = True
+    node.state = state
+    assert health.check(node, conf) == health.OK
+    assert node.asked == [] and node.logged == []
+
+
+@pytest.mark.parametrize("state", ["MASTER", "ACTIVE", ""])
+def test_a_holder_that_keeps_the_group_gets_its_route_back(state):
+    conf, node = prepared("holder-without-default")
+    node.route_repairs = True
+    node.state = state
+    assert health.check(node, conf) == health.OK
+    assert "repair route" in node.asked
 
 
 def test_no_gateway_means_no_route_to_judge():

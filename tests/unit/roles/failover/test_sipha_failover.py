@@ -346,6 +346,21 @@ def test_check_puts_a_lost_route_back(node):
     assert node.has("route") and "default route is missing; adding it again" in node.read("journal")
 
 
+def test_check_leaves_the_route_down_while_heartbeat_takes_the_group_away(node):
+    # heartbeat stops the route member, then removes the VIP: the watch's
+    # check in between must not answer the phones once more.
+    healthy_active(node)
+    assert node.run("resource", "route", "stop").returncode == 0
+    assert node.has("vip") and not node.has("route")
+    assert node.run("check").returncode == 0
+    assert not node.has("route") and "adding it again" not in node.read("journal")
+    # Once it is back (route start: ACTIVE), a lost route is put back again.
+    assert node.run("resource", "route", "start").returncode == 0
+    node.set("route", False)
+    assert node.run("check").returncode == 0
+    assert node.has("route")
+
+
 def test_check_fails_when_the_route_cannot_be_restored(node, tmp_path):
     healthy_active(node)
     node.set("route", False)
