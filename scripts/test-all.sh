@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make test` after its set-up (scripts/test-all.sh SCENARIO...): the static checks (make lint sanity unit) and
+# the molecule scenarios side by side, and fails if either failed.
+#
+# Why side by side: the static checks need a core for about six minutes and
+# nothing of the labs; the scenarios leave a core idle much of the time
+# (serial plays, faults being noticed, probe windows). Run first, the checks
+# cost make test those six minutes; run beside the scenarios at the lowest
+# CPU priority (nice 19), they take only what the scenarios leave idle, so
+# the timing-sensitive steps (takeovers, outages) keep the machine they
+# measure on. The checks' lines go to .cache/static.log and are printed
+# once the scenarios have ended, where CI's tail of the log keeps them.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+
+mkdir -p .cache
+static_log=.cache/static.log
+# Interrupted (Ctrl-C, a CI time limit): stop the checks too.
+trap 'kill -TERM -- "-$static_pid" 2>/dev/null; exit 130' INT TERM
+# setsid: its own process group (the trap above); no stdin.
+setsid nice -n 19 make --no-print-directory lint sanity unit </dev/null >"$static_log" 2>&1 &
+static_pid=$!
+
+molecule_rc=0
+scripts/molecule-all.sh "$@" || molecule_rc=$?
+
+echo "==> lint, sanity, unit (run beside molecule, nice 19): waiting for them to end"
+static_rc=0
+wait "$static_pid" || static_rc=$?
+cat "$static_log"
+if [ "$static_rc" -ne 0 ]; then
+  echo "==> lint, sanity, unit: FAILED (rc=$static_rc); the lines above, also in $static_log"
+else
+  echo "==> lint, sanity, unit: passed"
+fi
+[ "$molecule_rc" -eq 0 ] || echo "==> molecule: FAILED (rc=$molecule_rc); its failed tasks are printed above the static checks' lines"
+[ "$static_rc" -eq 0 ] && [ "$molecule_rc" -eq 0 ]
