@@ -43,9 +43,9 @@ probe = load_probe()
 class Responder(object):
     """A UDP SIP responder on 127.0.0.1 that answers OPTIONS while ``answering`` is set."""
 
-    def __init__(self, server="test-node1", code=200):
+    def __init__(self, server="test-node1", code=200, port=0):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind(("127.0.0.1", port))
         self.sock.settimeout(0.05)
         self.port = self.sock.getsockname()[1]
         self.server = server
@@ -212,3 +212,55 @@ def test_command_line_single_probe(responder):
         [sys.executable, SCRIPT, "127.0.0.1", str(responder.port), "--timeout", "0.2"], stderr=subprocess.PIPE, universal_newlines=True, check=False
     )
     assert result.returncode == 1 and "no SIP answer" in result.stderr
+
+
+def test_a_series_ends_soon_after_the_service_moved(tmp_path):
+    # node1 answers, goes silent, node2 answers on the same port: the move.
+    # A 60 s series told to end 0.5 s after it ends about then, with both
+    # servers in turn and the outage between them measured.
+    first = Responder(server="node1")
+    port = first.port
+    ready = tmp_path / "ready"
+
+    def move():
+        time.sleep(0.4)
+        first.close()
+        time.sleep(0.2)
+        # node2 on node1's port: the VIP moving to another node, as a phone sees it.
+        moved.append(Responder(server="node2", port=port))
+
+    moved = []
+    threading.Thread(target=move).start()
+    began = time.monotonic()
+    summary = probe.ping_series("127.0.0.1", port, 0.02, 60, 0.2, ready_file=str(ready), end_after_move=0.5)
+    took = time.monotonic() - began
+    for second in moved:
+        second.close()
+    assert ready.exists()
+    assert summary["servers_in_turn"] == ["node1", "node2"], summary
+    assert len(summary["outages"]) == 1 and 0.1 <= summary["outages"][0]["seconds"] <= 0.5, summary
+    # 0.6 s to the move, 0.5 s past it, 0.2 s for stragglers; never the 60 s.
+    assert 1.0 <= took <= 3.0, took
+    node2_first = summary["answers_in_turn"][1]["first_answer_s"]
+    assert summary["sent"] * 0.02 == pytest.approx(node2_first + 0.5, abs=0.15), summary
+
+
+def test_a_series_that_sees_no_move_runs_its_whole_time(responder, tmp_path):
+    ready = tmp_path / "ready"
+    began = time.monotonic()
+    summary = probe.ping_series("127.0.0.1", responder.port, 0.02, 0.8, 0.2, ready_file=str(ready), end_after_move=0.1)
+    assert time.monotonic() - began >= 0.95
+    assert ready.exists()
+    assert summary["servers_in_turn"] == ["test-node1"] and summary["outages"] == []
+
+
+def test_no_ready_file_without_an_answer(tmp_path):
+    silent = Responder()
+    silent.answering.clear()
+    ready = tmp_path / "ready"
+    try:
+        summary = probe.ping_series("127.0.0.1", silent.port, 0.05, 0.3, 0.1, ready_file=str(ready))
+    finally:
+        silent.close()
+    assert not ready.exists()
+    assert summary["answered"] == 0
