@@ -66,7 +66,8 @@ unit:
 	@echo "==> pytest (unit tests and bad-input checks)"
 	pytest
 
-# One scenario after the other (scripts/molecule-all.sh says why).
+# The labs are built side by side, the faults run one scenario at a time
+# (scripts/molecule-all.sh says why).
 molecule:
 	@scripts/molecule-all.sh $(MOLECULE_SCENARIOS)
 

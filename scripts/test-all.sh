@@ -15,11 +15,12 @@ cd "$(dirname "$0")/.." || exit 2
 
 mkdir -p .cache
 static_log=.cache/static.log
-# Interrupted (Ctrl-C, a CI time limit): stop the checks too.
-trap 'kill -TERM -- "-$static_pid" 2>/dev/null; exit 130' INT TERM
-# setsid: its own process group (the trap above); no stdin.
+# setsid: its own process group (the trap below); no stdin.
 setsid nice -n 19 make --no-print-directory lint sanity unit </dev/null >"$static_log" 2>&1 &
 static_pid=$!
+# Interrupted (Ctrl-C, a CI time limit): stop the checks too.
+trap 'kill -TERM -- "-$static_pid" 2>/dev/null; exit 130' INT
+trap 'kill -TERM -- "-$static_pid" 2>/dev/null; exit 143' TERM
 
 molecule_rc=0
 scripts/molecule-all.sh "$@" || molecule_rc=$?
