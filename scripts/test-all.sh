@@ -15,8 +15,9 @@ cd "$(dirname "$0")/.." || exit 2
 
 mkdir -p .cache
 static_log=.cache/static.log
-# setsid: its own process group (the trap below); no stdin.
-setsid nice -n 19 make --no-print-directory lint sanity unit </dev/null >"$static_log" 2>&1 &
+# setsid: its own process group (the trap below); no stdin. -k: a failed
+# lint does not hide what sanity and the unit tests say.
+setsid nice -n 19 make -k --no-print-directory lint sanity unit </dev/null >"$static_log" 2>&1 &
 static_pid=$!
 # Interrupted (Ctrl-C, a CI time limit): stop the checks too.
 trap 'kill -TERM -- "-$static_pid" 2>/dev/null; exit 130' INT
