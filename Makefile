@@ -9,10 +9,11 @@ export ANSIBLE_FORCE_COLOR ?= 0
 export PY_COLORS ?= 0
 
 LAB_INVENTORY := inventories/lab
-# In the order their faults run (scripts/molecule-all.sh builds all labs at
-# once). default goes last: it runs its faults with no other lab waiting
-# (a converged lab idles at about 0.3 of a core here, its health checks
-# mostly), and its database outage step is the one that failed under load.
+# In the order their faults run (scripts/molecule-all.sh). heartbeat first:
+# default's first stages (its lab, and site.yml in check mode on it) are the
+# longer ones, and run in the background beside heartbeat's faults; default
+# then runs its faults with no other lab left (its database outage step is
+# the one that failed under load once).
 MOLECULE_SCENARIOS ?= heartbeat default
 
 .PHONY: help setup venv lab lab-down lab-clean status test lint sanity unit molecule bench build
@@ -51,8 +52,9 @@ lab-down: venv
 lab-clean: venv
 	ansible-playbook -i $(LAB_INVENTORY) playbooks/lab_down.yml -e lab_remove_cache=true
 
-# The static checks run beside the scenarios, at nice 19 (scripts/test-all.sh
-# says why); `make lint sanity unit molecule` runs them one after the other.
+# The static checks run beside the scenarios' faults, at nice 19
+# (scripts/test-all.sh says why); `make lint sanity unit molecule` runs them
+# one after the other.
 test: setup
 	@scripts/test-all.sh $(MOLECULE_SCENARIOS)
 	@echo "==> make test: all steps passed"
@@ -70,8 +72,7 @@ unit:
 	@echo "==> pytest (unit tests and bad-input checks)"
 	pytest
 
-# The labs are built side by side, the faults run one scenario at a time
-# (scripts/molecule-all.sh says why).
+# The faults run one scenario at a time (scripts/molecule-all.sh says why).
 molecule:
 	@scripts/molecule-all.sh $(MOLECULE_SCENARIOS)
 

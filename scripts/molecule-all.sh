@@ -1,78 +1,82 @@
 #!/usr/bin/env bash
 # Runs the molecule scenarios given as arguments (scripts/molecule-test.sh
-# for each) and fails if any of them failed. A failed scenario does not stop
-# the next one (one CI run shows every scenario's result), and its failed
-# tasks are printed again at the very end, where CI's tail of the log keeps
-# them.
+# for each part of each) and fails if any of them failed. A failed scenario
+# does not stop the next one (one CI run shows every scenario's result), and
+# its failed tasks are printed again at the very end, where CI's tail of the
+# log keeps them.
 #
-# Builds side by side, faults one at a time. Every scenario's build half
-# (destroy, create, check, converge: nothing there is timed) starts at once:
-# the first scenario's in the foreground, the others' one after the other in
-# the background, their lines in their logs only (printed when their faults
-# start). Once all are built, the scenarios' faults run one after the other:
+# The faults run one scenario at a time, each with the machine to itself:
 # side by side (tried: scripts/molecule-all.sh of 0b22ece) the default
 # scenario's database outage step failed once in two runs, the VIP moving
-# away and back while the database was away (most likely a health check that
-# failed under that load; not confirmed), which the step rightly counts as a
-# failure. Timing-sensitive steps need the machine a real cluster would
-# have: while one scenario's faults run, the later ones' labs only wait,
-# their daemons idle but for their health checks (about 0.3 of a core per
-# converged lab, measured with a keepalived lab), and make test's static
-# checks run at nice 19 (scripts/test-all.sh). The last scenario's faults
-# run with no other lab left.
+# away and back while the database was away (most likely a health check
+# that failed under that load; not confirmed), which the step rightly counts
+# as a failure. Building two labs at once is no faster either: converging
+# keeps both cores busy by itself (tried: dbe666a, each create took 2.5 times
+# as long).
+#
+# What runs beside a scenario's faults is only what they leave idle: the
+# next scenario's early stages (destroy, create: playbooks/lab_up.yml, check:
+# site.yml in check mode; no daemon of its cluster runs yet), at nice 19 and
+# with its containers at the lowest CPU weight (SIPHA_LAB_CPU_SHARES, read by
+# lab_up.yml), set back to Docker's default before its converge; and make
+# test's static checks, at nice 19, from the first faults on
+# (.cache/molecule-faults.started, scripts/test-all.sh).
 set -uo pipefail
 
-first=$1
-later=("${@:2}")
+scenarios=("$@")
 mkdir -p .cache
 
-build_pid=""
-rm -f .cache/molecule-build.failed
-# Interrupted (Ctrl-C, a CI time limit): stop the background builds too.
-trap '[ -z "$build_pid" ] || kill -TERM -- "-$build_pid" 2>/dev/null; exit 130' INT
-trap '[ -z "$build_pid" ] || kill -TERM -- "-$build_pid" 2>/dev/null; exit 143' TERM
-if [ "${#later[@]}" -gt 0 ]; then
-  echo "==> molecule: building the labs of ${later[*]} beside $first's (their lines: .cache/molecule-<scenario>.log)"
-  # shellcheck disable=SC2016 # $@ is bash -c's own arguments
-  SIPHA_MOLECULE_QUIET=1 setsid bash -c \
-    'for s in "$@"; do scripts/molecule-test.sh "$s" build || echo "$s" >>.cache/molecule-build.failed; done' \
-    _ "${later[@]}" </dev/null &
-  build_pid=$!
-fi
+early_pid=""
+# Interrupted (Ctrl-C, a CI time limit): stop the background part too.
+trap '[ -z "$early_pid" ] || kill -TERM -- "-$early_pid" 2>/dev/null; exit 130' INT
+trap '[ -z "$early_pid" ] || kill -TERM -- "-$early_pid" 2>/dev/null; exit 143' TERM
+
+lab_name() { awk '$1 == "lab_name:" { print $2 }' "molecule/$1/vars/lab.yml"; }
 
 failed=()
-# Runs one scenario's faults if its build passed, else only its destroy.
-faults_or_destroy() {
-  local scenario=$1 built=$2
-  if [ "$built" = yes ]; then
+ready=no
+echo "==> molecule -s ${scenarios[0]}: early stages, then converge"
+if scripts/molecule-test.sh "${scenarios[0]}" early && scripts/molecule-test.sh "${scenarios[0]}" converge; then
+  ready=yes
+fi
+
+for i in "${!scenarios[@]}"; do
+  scenario=${scenarios[$i]}
+  next=${scenarios[$((i + 1))]:-}
+  if [ -n "$next" ]; then
+    echo "==> molecule -s $next: early stages in the background, beside $scenario's faults (nice 19)"
+    # setsid: its own process group (the traps above); no stdin.
+    SIPHA_MOLECULE_QUIET=1 SIPHA_LAB_CPU_SHARES=2 setsid nice -n 19 \
+      scripts/molecule-test.sh "$next" early </dev/null &
+    early_pid=$!
+  fi
+  : >.cache/molecule-faults.started
+
+  echo "==> molecule -s $scenario: faults"
+  if [ "$ready" = yes ]; then
     scripts/molecule-test.sh "$scenario" faults || failed+=("$scenario")
   else
     failed+=("$scenario")
     scripts/molecule-test.sh "$scenario" destroy
   fi
-}
+  [ -n "$next" ] || break
 
-echo "==> molecule -s $first: build"
-first_built=yes
-scripts/molecule-test.sh "$first" build || first_built=no
-
-if [ -n "$build_pid" ]; then
-  echo "==> molecule: waiting for the labs of ${later[*]}"
-  wait "$build_pid"
-fi
-echo "==> molecule -s $first: faults"
-faults_or_destroy "$first" "$first_built"
-
-for scenario in "${later[@]}"; do
-  echo "==> molecule -s $scenario: its build, run beside $first's (from .cache/molecule-$scenario.log)"
-  cat ".cache/molecule-$scenario.log"
-  built=yes
-  if grep -qx "$scenario" .cache/molecule-build.failed 2>/dev/null; then
-    built=no
-    cat ".cache/molecule-$scenario.failed" 2>/dev/null
+  next_early=yes
+  wait "$early_pid" || next_early=no
+  early_pid=""
+  echo "==> molecule -s $next: its early stages, run beside $scenario's faults (from .cache/molecule-$next.log)"
+  cat ".cache/molecule-$next.log"
+  # Its containers back to Docker's default CPU weight before its cluster's
+  # daemons start: they are timed from here on.
+  mapfile -t containers < <(docker ps -q --filter "name=^$(lab_name "$next")-")
+  [ "${#containers[@]}" -eq 0 ] || docker update --cpu-shares 1024 "${containers[@]}" >/dev/null
+  ready=no
+  if [ "$next_early" = yes ]; then
+    echo "==> molecule -s $next: converge"
+    scripts/molecule-test.sh "$next" converge && ready=yes
+  else
+    cat ".cache/molecule-$next.failed" 2>/dev/null
   fi
-  echo "==> molecule -s $scenario: faults"
-  faults_or_destroy "$scenario" "$built"
 done
 
 for scenario in "${failed[@]}"; do

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Runs one molecule scenario's test_sequence, one molecule command per
-# stage, in two halves (scripts/molecule_stages.py splits it):
-#   molecule-test.sh SCENARIO build    destroy ... converge: its lab, built
-#                                      and converged; nothing here is timed
-#   molecule-test.sh SCENARIO faults   verify, side effect, then destroy,
-#                                      whether they passed or not
-#   molecule-test.sh SCENARIO destroy  only the destroy (after a failed build)
-# so that scripts/molecule-all.sh can build one scenario's lab while another
-# runs. A failed stage ends its half. The log of both halves is
-# .cache/molecule-<scenario>.log (build starts it afresh). It is tens of
+# Runs one part of a molecule scenario's test_sequence, one molecule command
+# per stage (scripts/molecule_stages.py finds the parts):
+#   molecule-test.sh SCENARIO early     the stages before converge (destroy,
+#                                       syntax, create, check): its lab, made;
+#                                       nothing here is timed, no daemon of
+#                                       the cluster runs yet
+#   molecule-test.sh SCENARIO converge  site.yml on it
+#   molecule-test.sh SCENARIO faults    verify, side effect, then destroy,
+#                                       whether they passed or not
+#   molecule-test.sh SCENARIO destroy   only the destroy (after a failed part)
+# so that scripts/molecule-all.sh can make one scenario's lab while another
+# runs its faults. A failed stage ends its part. The log of all parts is
+# .cache/molecule-<scenario>.log (early starts it afresh). It is tens of
 # thousands of lines and CI keeps only the head and the tail, so on a
 # failure the failed tasks (with the task name and what they said) are
 # printed again at the end, and kept in .cache/molecule-<scenario>.failed
 # for scripts/molecule-all.sh to print once every scenario has ended.
-#   SIPHA_MOLECULE_QUIET=1   write the log only (a build run beside another
-#                            scenario); it is printed when its faults start
+#   SIPHA_MOLECULE_QUIET=1   write the log only (a part run beside another
+#                            scenario); molecule-all.sh prints it later
 set -uo pipefail
 
 scenario=${1:-}
@@ -39,12 +42,15 @@ run_stages() {
 
 rc=0
 case $half in
-  build)
+  early)
     : >"$log"
     rm -f "$failed"
-    stages=$(python3 scripts/molecule_stages.py "$scenario" build) || exit 2
+    stages=$(python3 scripts/molecule_stages.py "$scenario" early) || exit 2
     # shellcheck disable=SC2086 # one word per stage
     run_stages $stages || rc=$?
+    ;;
+  converge)
+    run_stages converge || rc=$?
     ;;
   faults)
     if stages=$(python3 scripts/molecule_stages.py "$scenario" faults); then
@@ -59,7 +65,7 @@ case $half in
     run_stages destroy || rc=$?
     ;;
   *)
-    echo "usage: $0 SCENARIO build|faults|destroy" >&2
+    echo "usage: $0 SCENARIO early|converge|faults|destroy" >&2
     exit 2
     ;;
 esac

@@ -1,13 +1,14 @@
 # Copyright: sipha.cluster contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A molecule scenario's test_sequence, split where scripts/molecule-test.sh runs it in two.
+"""A molecule scenario's test_sequence, in the parts scripts/molecule-test.sh runs.
 
-    python3 scripts/molecule_stages.py default build    -> destroy syntax create check converge
+    python3 scripts/molecule_stages.py default early    -> destroy syntax create check
     python3 scripts/molecule_stages.py default faults   -> verify side-effect
 
-build is the sequence up to and including converge (nothing there is
-timed); faults is what follows, without the final destroy, which
-molecule-test.sh runs whether the faults passed or not. The sequence is
+early is the sequence before converge (nothing there is timed, and no
+daemon of the cluster runs yet), then comes converge itself, and faults is
+what follows, without the final destroy, which molecule-test.sh runs
+whether the faults passed or not. The sequence is
 the scenario's molecule.yml's, else .config/molecule/config.yml's: the one
 `molecule test -s SCENARIO` runs, so both ways run the same stages. Stage
 names are printed as molecule's commands spell them (side_effect ->
@@ -35,21 +36,24 @@ def test_sequence(scenario, root=ROOT):
 
 
 def split(sequence):
-    """(build, faults) of a test_sequence that runs converge once and ends with destroy."""
+    """(early, faults) of a test_sequence that runs converge once and ends with destroy.
+
+    converge itself is in neither: sequence == early + ["converge"] + faults + ["destroy"].
+    """
     if sequence.count("converge") != 1 or sequence[-1] != "destroy":
         raise ValueError("a test_sequence with one converge and destroy last, not %s" % sequence)
-    cut = sequence.index("converge") + 1
-    if not sequence[cut:-1]:
+    cut = sequence.index("converge")
+    if not sequence[cut + 1:-1]:
         raise ValueError("a test_sequence with stages between converge and the final destroy, not %s" % sequence)
-    return sequence[:cut], sequence[cut:-1]
+    return sequence[:cut], sequence[cut + 1:-1]
 
 
 def main(argv):
-    if len(argv) != 3 or argv[2] not in ("build", "faults"):
-        sys.stderr.write("usage: molecule_stages.py SCENARIO build|faults\n")
+    if len(argv) != 3 or argv[2] not in ("early", "faults"):
+        sys.stderr.write("usage: molecule_stages.py SCENARIO early|faults\n")
         return 2
-    build, faults = split(test_sequence(argv[1]))
-    print(" ".join(stage.replace("_", "-") for stage in (build if argv[2] == "build" else faults)))
+    early, faults = split(test_sequence(argv[1]))
+    print(" ".join(stage.replace("_", "-") for stage in (early if argv[2] == "early" else faults)))
     return 0
 
 

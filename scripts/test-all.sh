@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# `make test` after its set-up (scripts/test-all.sh SCENARIO...): the static checks (make lint sanity unit) and
-# the molecule scenarios side by side, and fails if either failed.
+# `make test` after its set-up (scripts/test-all.sh SCENARIO...): the static
+# checks (make lint sanity unit) and the molecule scenarios side by side,
+# and fails if either failed.
 #
 # Why side by side: the static checks need a core for about six minutes and
-# nothing of the labs; the scenarios leave a core idle much of the time
-# (serial plays, faults being noticed, probe windows). Run first, the checks
-# cost make test those six minutes; run beside the scenarios at the lowest
-# CPU priority (nice 19), they take only what the scenarios leave idle, so
-# the timing-sensitive steps (takeovers, outages) keep the machine they
-# measure on. The checks' lines go to .cache/static.log and are printed
-# once the scenarios have ended, where CI's tail of the log keeps them.
+# nothing of the labs; a scenario's faults leave a core idle much of the
+# time (faults being noticed, probe windows). Run first, the checks cost
+# make test those six minutes; run beside the faults at the lowest CPU
+# priority (nice 19), they take only what the faults leave idle, so the
+# timing-sensitive steps (takeovers, outages) keep the machine they measure
+# on. They wait for the first faults (.cache/molecule-faults.started, made
+# by scripts/molecule-all.sh): before that, a scenario's lab is built and
+# converged, which keeps both cores busy. Their lines go to
+# .cache/static.log and are printed once the scenarios have ended, where
+# CI's tail of the log keeps them.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
 mkdir -p .cache
 static_log=.cache/static.log
-# setsid: its own process group (the trap below); no stdin. -k: a failed
+rm -f .cache/molecule-faults.started
+# setsid: its own process group (the traps below); no stdin. -k: a failed
 # lint does not hide what sanity and the unit tests say.
-setsid nice -n 19 make -k --no-print-directory lint sanity unit </dev/null >"$static_log" 2>&1 &
+# shellcheck disable=SC2016 # the script is bash -c's own
+setsid nice -n 19 bash -c '
+  until [ -e .cache/molecule-faults.started ]; do sleep 2; done
+  exec make -k --no-print-directory lint sanity unit' </dev/null >"$static_log" 2>&1 &
 static_pid=$!
 # Interrupted (Ctrl-C, a CI time limit): stop the checks too.
 trap 'kill -TERM -- "-$static_pid" 2>/dev/null; exit 130' INT
@@ -26,6 +34,8 @@ trap 'kill -TERM -- "-$static_pid" 2>/dev/null; exit 143' TERM
 molecule_rc=0
 scripts/molecule-all.sh "$@" || molecule_rc=$?
 
+# Whatever happened to the scenarios, the checks run (now, if not yet).
+: >.cache/molecule-faults.started
 echo "==> lint, sanity, unit (run beside molecule, nice 19): waiting for them to end"
 static_rc=0
 wait "$static_pid" || static_rc=$?

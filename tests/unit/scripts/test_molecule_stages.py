@@ -1,6 +1,6 @@
 # Copyright: sipha.cluster contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""scripts/molecule_stages.py: the two halves molecule-test.sh runs are the whole test_sequence."""
+"""scripts/molecule_stages.py: the parts molecule-test.sh runs are the whole test_sequence."""
 
 import os
 import sys
@@ -18,11 +18,11 @@ SCENARIOS = sorted(
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_the_halves_and_the_final_destroy_are_the_whole_sequence(scenario):
+def test_the_parts_with_converge_and_the_final_destroy_are_the_whole_sequence(scenario):
     sequence = molecule_stages.test_sequence(scenario)
-    build, faults = molecule_stages.split(sequence)
-    assert build + faults + ["destroy"] == sequence
-    assert build[-1] == "converge"
+    early, faults = molecule_stages.split(sequence)
+    assert early + ["converge"] + faults + ["destroy"] == sequence
+    assert "create" in early and "converge" not in early
     assert "side_effect" in faults
 
 
@@ -36,9 +36,9 @@ def test_a_scenario_sequence_replaces_the_shared_one(tmp_path):
         "scenario:\n  test_sequence: [destroy, create, check, converge, side_effect, destroy]\n")
     (tmp_path / "molecule" / "two" / "molecule.yml").write_text("ansible: {}\n")
     assert molecule_stages.split(molecule_stages.test_sequence("one", root=str(tmp_path))) == (
-        ["destroy", "create", "check", "converge"], ["side_effect"])
+        ["destroy", "create", "check"], ["side_effect"])
     assert molecule_stages.split(molecule_stages.test_sequence("two", root=str(tmp_path))) == (
-        ["destroy", "create", "converge"], ["verify"])
+        ["destroy", "create"], ["verify"])
 
 
 @pytest.mark.parametrize("sequence", [
@@ -55,4 +55,4 @@ def test_a_sequence_it_cannot_split_is_refused(sequence):
 def test_main_prints_molecule_command_names(capsys):
     assert molecule_stages.main(["molecule_stages.py", "default", "faults"]) == 0
     assert "side-effect" in capsys.readouterr().out.split()
-    assert molecule_stages.main(["molecule_stages.py", "default", "all"]) == 2
+    assert molecule_stages.main(["molecule_stages.py", "default", "build"]) == 2
