@@ -2,8 +2,9 @@
 # Runs the molecule scenarios given as arguments (scripts/molecule-test.sh
 # for each part of each) and fails if any of them failed. A failed scenario
 # does not stop the next one (one CI run shows every scenario's result), and
-# its failed tasks are printed again at the very end, where CI's tail of the
-# log keeps them.
+# its failed tasks are printed again at the end (and kept in
+# .cache/molecule-failures.txt, which scripts/test-all.sh prints last, where
+# CI's short tail of the log keeps them).
 #
 # The faults run one scenario at a time, each with the machine to itself:
 # side by side (tried: scripts/molecule-all.sh of 0b22ece) the default
@@ -25,6 +26,8 @@ set -uo pipefail
 
 scenarios=("$@")
 mkdir -p .cache
+summary=.cache/molecule-failures.txt
+rm -f "$summary"
 
 early_pid=""
 # Interrupted (Ctrl-C, a CI time limit): stop the background part too.
@@ -79,12 +82,15 @@ for i in "${!scenarios[@]}"; do
   fi
 done
 
-for scenario in "${failed[@]}"; do
-  echo "==> molecule -s $scenario: FAILED. Its failed tasks (all its lines are in .cache/molecule-$scenario.log):"
-  cat ".cache/molecule-$scenario.failed" 2>/dev/null || echo "(none recorded: see the log)"
-done
+# The failed tasks, kept in one file that scripts/test-all.sh prints again
+# as make test's very last lines.
 if [ "${#failed[@]}" -gt 0 ]; then
-  echo "==> molecule: failed scenarios: ${failed[*]}"
+  for scenario in "${failed[@]}"; do
+    echo "==> molecule -s $scenario: FAILED. Its failed tasks (all its lines are in .cache/molecule-$scenario.log):"
+    cat ".cache/molecule-$scenario.failed" 2>/dev/null || echo "(none recorded: see the log)"
+  done >"$summary"
+  echo "==> molecule: failed scenarios: ${failed[*]}" >>"$summary"
+  cat "$summary"
   exit 1
 fi
 echo "==> molecule: every scenario passed: $*"

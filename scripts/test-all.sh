@@ -12,8 +12,8 @@
 # on. They wait for the first faults (.cache/molecule-faults.started, made
 # by scripts/molecule-all.sh): before that, a scenario's lab is built and
 # converged, which keeps both cores busy. Their lines go to
-# .cache/static.log and are printed once the scenarios have ended, where
-# CI's tail of the log keeps them.
+# .cache/static.log and are printed once the scenarios have ended (in full
+# if they failed), before molecule's failed tasks, which come last.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
@@ -39,11 +39,18 @@ scripts/molecule-all.sh "$@" || molecule_rc=$?
 echo "==> lint, sanity, unit (run beside molecule, nice 19): waiting for them to end"
 static_rc=0
 wait "$static_pid" || static_rc=$?
-cat "$static_log"
+# CI keeps only a short tail of the log: what failed comes last. Passed
+# static checks show only their headings and pytest's count; the whole of
+# their lines stays in the log file.
 if [ "$static_rc" -ne 0 ]; then
+  cat "$static_log"
   echo "==> lint, sanity, unit: FAILED (rc=$static_rc); the lines above, also in $static_log"
 else
-  echo "==> lint, sanity, unit: passed"
+  grep -E '^==> |^=+ .*(passed|failed).* =+$' "$static_log"
+  echo "==> lint, sanity, unit: passed (their lines: $static_log)"
 fi
-[ "$molecule_rc" -eq 0 ] || echo "==> molecule: FAILED (rc=$molecule_rc); its failed tasks are printed above the static checks' lines"
+if [ "$molecule_rc" -ne 0 ]; then
+  cat .cache/molecule-failures.txt 2>/dev/null
+  echo "==> molecule: FAILED (rc=$molecule_rc); the failed tasks are just above"
+fi
 [ "$static_rc" -eq 0 ] && [ "$molecule_rc" -eq 0 ]
