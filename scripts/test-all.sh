@@ -11,9 +11,11 @@
 # timing-sensitive steps (takeovers, outages) keep the machine they measure
 # on. They wait for the first faults (.cache/molecule-faults.started, made
 # by scripts/molecule-all.sh): before that, a scenario's lab is built and
-# converged, which keeps both cores busy. Their lines go to
-# .cache/static.log and are printed once the scenarios have ended (in full
-# if they failed), before molecule's failed tasks, which come last.
+# converged, which keeps both cores busy. The unit tests with real time
+# windows (pytest.ini's wall_clock) run after the scenarios, with the
+# machine to themselves. All their lines go to .cache/static.log and are
+# printed once the scenarios have ended (in full if they failed), before
+# molecule's failed tasks, which come last.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
@@ -25,7 +27,7 @@ rm -f .cache/molecule-faults.started
 # shellcheck disable=SC2016 # the script is bash -c's own
 setsid nice -n 19 bash -c '
   until [ -e .cache/molecule-faults.started ]; do sleep 2; done
-  exec make -k --no-print-directory lint sanity unit' </dev/null >"$static_log" 2>&1 &
+  exec make -k --no-print-directory lint sanity unit "PYTEST_ARGS=-m \"not wall_clock\""' </dev/null >"$static_log" 2>&1 &
 static_pid=$!
 # Interrupted (Ctrl-C, a CI time limit): stop the checks too.
 trap 'kill -TERM -- "-$static_pid" 2>/dev/null; exit 130' INT
@@ -39,6 +41,10 @@ scripts/molecule-all.sh "$@" || molecule_rc=$?
 echo "==> lint, sanity, unit (run beside molecule, nice 19): waiting for them to end"
 static_rc=0
 wait "$static_pid" || static_rc=$?
+# The tests with real time windows (pytest.ini's wall_clock), now that the
+# machine is theirs: at nice 19 beside the faults, a window closed before a
+# stand-in answered (two failed so in a run of 2428716).
+make --no-print-directory unit "PYTEST_ARGS=-m wall_clock" >>"$static_log" 2>&1 || static_rc=$?
 # CI keeps only a short tail of the log: what failed comes last. Passed
 # static checks show only their headings and pytest's count; the whole of
 # their lines stays in the log file.

@@ -16,6 +16,7 @@ __metaclass__ = type
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import textwrap
@@ -29,6 +30,10 @@ HEALTH_FILES = [
     (os.path.join(REPO, "plugins", "module_utils", "failover_health.py"), "sipha_failover_health.py"),
     (os.path.join(REPO, "plugins", "module_utils", "vip_state.py"), "sipha_vip_state.py"),
 ]
+
+# Drives the script with real time windows: make test runs these with the machine to
+# themselves (pytest.ini).
+pytestmark = pytest.mark.wall_clock
 
 VIP = "203.0.113.10"
 STUBS = {
@@ -96,11 +101,14 @@ STUBS = {
     """,
     # iputils' arping: its exit code from $STATE/arping-exit (0: no reply to DAD probes, 1: a reply),
     # what it prints from $STATE/arping-prints. A message on stderr from $STATE/arping-says
-    # (arping exits 1 for some usage errors too). It takes $STATE/arping-takes seconds, and says
-    # "arping done" in the calls when it has.
+    # (arping exits 1 for some usage errors too). With $STATE/arping-waits-for, it answers only
+    # once that line is in the calls (10 s at most), and says "arping done" in the calls then.
     "arping": r"""
         echo "arping $*" >> "$STATE/calls"
-        [ -e "$STATE/arping-takes" ] && sleep "$(cat "$STATE/arping-takes")" && echo "arping done" >> "$STATE/calls"
+        if [ -e "$STATE/arping-waits-for" ]; then
+            for _ in $(seq 200); do grep -qxF -f "$STATE/arping-waits-for" "$STATE/calls" && break; sleep 0.05; done
+            echo "arping done" >> "$STATE/calls"
+        fi
         [ -e "$STATE/arping-prints" ] && cat "$STATE/arping-prints"
         [ -e "$STATE/arping-says" ] && cat "$STATE/arping-says" >&2
         exit "$(cat "$STATE/arping-exit" 2>/dev/null || echo 0)"
@@ -112,7 +120,12 @@ STUBS = {
 
 @pytest.fixture
 def node(tmp_path):
-    """A fake node: stub commands first in PATH, a failover.conf, a state dir."""
+    """A fake node: stub commands first in PATH, a failover.conf, a state dir.
+
+    The stand-in arping answers at once, but it is a shell script: the ARP
+    probes' windows (tenths of a second on a real node) are 20 s here, so
+    that a busy machine cannot turn its answer into "cannot tell".
+    """
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for name, body in STUBS.items():
@@ -149,6 +162,9 @@ def node(tmp_path):
         RESTART_WINDOW=60
         HANDOVER_COMMAND='%s all'
         HANDOVER_TIMEOUT=2
+        VIP_PROBE_SECONDS=20
+        VIP_GUARD_PROBE_SECONDS=20
+        VIP_GUARD_RELEASE_PROBE_SECONDS=20
         """ % (VIP, bin_dir, tmp_path / "lib", tmp_path / "lock", tmp_path / "run", state / "given-up",
                     bin_dir / "hb_standby")))
 
@@ -823,7 +839,9 @@ def test_an_old_holder_keeps_the_vip_and_announces_it(guarded):
     assert guarded.run("check").returncode == 0
     # Sent with a raw socket on eth1, which this machine does not have.
     assert "vip guard: the gratuitous ARP on eth1 (203.0.113.10 is at 02:00:00:00:00:0b) failed" in guarded.read("journal")
-    assert "has held the VIP for 60 s, the other came later; keeping it" in guarded.read("journal")
+    # 60 s and the time between the two checks (a second or more on a busy machine).
+    kept = re.search(r"has held the VIP for (\d+) s, the other came later; keeping it", guarded.read("journal"))
+    assert kept and 60 <= int(kept.group(1)) < 90
 
 
 def test_a_node_that_becomes_master_asks_at_once_and_yields_to_a_holder(guarded):
@@ -832,7 +850,9 @@ def test_a_node_that_becomes_master_asks_at_once_and_yields_to_a_holder(guarded)
     guarded.set("route", False)
     guarded.write("arping-exit", "1\n")
     guarded.write("arping-prints", "Unicast reply from 203.0.113.10 [02:00:00:00:00:0a]  0.6ms\n")
-    guarded.write("arping-takes", "0.2\n")
+    # The stand-in answers only once the default route is up: were the group brought up after
+    # the probe, it would answer 10 s later, and the route would come after it.
+    guarded.write("arping-waits-for", "ip route replace default via 203.0.113.1 dev eth1 src 203.0.113.10\n")
     guarded.run("notify", "INSTANCE", "SIPHA", "MASTER", "140")
     calls = guarded.calls()
     # The probe runs beside bringing the group up: a takeover never waits for it.
