@@ -9,11 +9,7 @@ export ANSIBLE_FORCE_COLOR ?= 0
 export PY_COLORS ?= 0
 
 LAB_INVENTORY := inventories/lab
-# In the order their faults run (scripts/molecule-all.sh). heartbeat first:
-# default's first stages (its lab, and site.yml in check mode on it) are the
-# longer ones, and run in the background beside heartbeat's faults; default
-# then runs its faults with no other lab left (its database outage step is
-# the one that failed under load once).
+# In the order they run, one after the other (scripts/molecule-all.sh).
 MOLECULE_SCENARIOS ?= heartbeat default
 
 .PHONY: help setup venv lab lab-down lab-clean status test lint sanity unit molecule bench build
@@ -68,9 +64,10 @@ lint:
 sanity:
 	@scripts/sanity.sh
 
+# PYTEST_ARGS: a selection, as scripts/test-all.sh makes (-m wall_clock).
 unit:
-	@echo "==> pytest (unit tests and bad-input checks)"
-	pytest
+	@echo "==> pytest (unit tests and bad-input checks) $(PYTEST_ARGS)"
+	pytest $(PYTEST_ARGS)
 
 # The faults run one scenario at a time (scripts/molecule-all.sh says why).
 molecule:

@@ -2,46 +2,38 @@
 # Runs one part of a molecule scenario's test_sequence, one molecule command
 # per stage (scripts/molecule_stages.py finds the parts):
 #   molecule-test.sh SCENARIO early     the stages before converge (destroy,
-#                                       syntax, create, check): its lab, made;
-#                                       nothing here is timed, no daemon of
-#                                       the cluster runs yet
+#                                       syntax, create, check): its lab, made
 #   molecule-test.sh SCENARIO converge  site.yml on it
 #   molecule-test.sh SCENARIO faults    verify, side effect, then destroy,
 #                                       whether they passed or not
 #   molecule-test.sh SCENARIO destroy   only the destroy (after a failed part)
-# so that scripts/molecule-all.sh can make one scenario's lab while another
-# runs its faults. A failed stage ends its part. The log of all parts is
-# .cache/molecule-<scenario>.log (early starts it afresh). It is tens of
-# thousands of lines and CI keeps only the head and the tail, so on a
-# failure the failed tasks (with the task name and what they said) are
+# so that scripts/molecule-all.sh knows when the faults begin (make test's
+# static checks start then). A failed stage ends its part. The log of all
+# parts is .cache/molecule-<scenario>.log (early starts it afresh). It is
+# tens of thousands of lines and CI keeps only the head and the tail, so on
+# a failure the failed tasks (with the task name and what they said) are
 # printed again at the end, and kept in .cache/molecule-<scenario>.failed
 # for scripts/molecule-all.sh to print once every scenario has ended.
-#   SIPHA_MOLECULE_QUIET=1   write the log only (a part run beside another
-#                            scenario); molecule-all.sh prints it later
 set -uo pipefail
 
 scenario=${1:-}
-half=${2:-}
+part=${2:-}
 log=.cache/molecule-$scenario.log
 failed=.cache/molecule-$scenario.failed
 mkdir -p .cache
-
-out() {
-  if [ "${SIPHA_MOLECULE_QUIET:-0}" = 1 ]; then cat >>"$log"; else tee -a "$log"; fi
-}
 
 # Runs the stages given, in order, until one fails; returns its status.
 run_stages() {
   local stage rc
   for stage in "$@"; do
-    molecule "$stage" -s "$scenario" 2>&1 | out
+    molecule "$stage" -s "$scenario" 2>&1 | tee -a "$log"
     rc=${PIPESTATUS[0]}
     [ "$rc" -eq 0 ] || return "$rc"
   done
 }
 
 rc=0
-case $half in
+case $part in
   early)
     : >"$log"
     rm -f "$failed"
@@ -74,12 +66,12 @@ esac
 # playbook"): with the stages' playbooks in ../shared, a move or a typo
 # would skip a stage, verify or the faults, and still pass.
 if grep -q "Missing playbook" "$log"; then
-  echo "==> molecule -s $scenario ($half): a stage's playbook is missing (see 'Missing playbook' in $log)" >>"$failed"
+  echo "==> molecule -s $scenario ($part): a stage's playbook is missing (see 'Missing playbook' in $log)" >>"$failed"
   rc=1
 fi
 if [ "$rc" -ne 0 ]; then
   {
-    echo "==> molecule -s $scenario ($half) failed (rc=$rc). Failed tasks, from $log:"
+    echo "==> molecule -s $scenario ($part) failed (rc=$rc). Failed tasks, from $log:"
     # A fatal/failed line follows its TASK header; its message runs to the
     # next blank line. Failures a task ignores on purpose are left out.
     awk '/^TASK \[/ { task = $0 }
@@ -89,7 +81,6 @@ if [ "$rc" -ne 0 ]; then
          open { block = block "\n" $0 }
          END { if (open) print block }' "$log" | tail -n 150
   } >>"$failed"
-  # Quiet (a build beside another scenario): molecule-all.sh prints it later.
-  [ "${SIPHA_MOLECULE_QUIET:-0}" = 1 ] || cat "$failed"
+  cat "$failed"
 fi
 exit "$rc"
