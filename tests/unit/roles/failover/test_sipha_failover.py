@@ -122,9 +122,10 @@ STUBS = {
 def node(tmp_path):
     """A fake node: stub commands first in PATH, a failover.conf, a state dir.
 
-    The stand-in arping answers at once, but it is a shell script: the ARP
-    probes' windows (tenths of a second on a real node) are 20 s here, so
-    that a busy machine cannot turn its answer into "cannot tell".
+    The stand-in arping answers at once (unless a test makes it wait), but
+    it is a shell script: the ARP probes' windows (tenths of a second on a
+    real node) are 20 s here, so that a busy machine cannot turn its answer
+    into "cannot tell".
     """
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
