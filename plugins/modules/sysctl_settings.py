@@ -1,0 +1,192 @@
+#!/usr/bin/python
+# Copyright: sipha.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: sysctl_settings
+short_description: Set kernel parameters now and persist them in one sysctl.d file, in one step
+version_added: 0.6.0
+description:
+  - Sets every parameter of O(settings) in the running kernel where it has another value, and
+    writes them all to O(path), which systemd-sysctl reads at boot.
+  - One module run for the whole set, where M(ansible.posix.sysctl) needs one per parameter (the
+    node role sets about ten, on every node in every run).
+  - O(path) belongs to this module. It holds O(settings) and nothing else, so a parameter dropped
+    from O(settings) is no longer set at boot (the running kernel keeps its value until then).
+  - A parameter the running kernel does not have is an error that names it, before anything is
+    written.
+author:
+  - sipha.cluster contributors (@sipha)
+options:
+  settings:
+    description:
+      - The parameters and their values. A key is dotted (V(net.ipv4.ip_forward)) or, where an
+        interface name has a dot (a VLAN such as C(eth1.100)), in the slash form
+        (V(net/ipv4/conf/eth1.100/rp_filter)).
+      - A value of several words (V(4096 87380 6291456)) is compared word by word, whatever
+        separates them.
+    type: dict
+    required: true
+  path:
+    description: The file the parameters are persisted in, for example C(/etc/sysctl.d/60-sipha-node.conf).
+    type: path
+    required: true
+  header:
+    description: Written as comments at the top of O(path).
+    type: str
+    default: Written by Ansible (sipha.cluster.sysctl_settings); a change made here is lost at the next run.
+attributes:
+  check_mode:
+    description: Reads the running kernel and the file and reports what would change.
+    support: full
+  diff_mode:
+    description: The file before and after, and each running value that changes.
+    support: full
+  platform:
+    description: Linux, with /proc/sys mounted writable for the parameters set.
+    support: full
+    platforms: linux
+"""
+
+EXAMPLES = r"""
+- name: Set and persist the kernel parameters of a proxy node
+  sipha.cluster.sysctl_settings:
+    settings:
+      net.ipv4.ip_nonlocal_bind: 1
+      net.ipv4.ip_forward: 0
+      net/ipv4/conf/eth1.100/rp_filter: 1
+    path: /etc/sysctl.d/60-sipha-node.conf
+"""
+
+RETURN = r"""
+file_changed:
+  description: Whether O(path) was (or, in check mode, would be) written.
+  returned: always
+  type: bool
+  sample: false
+set:
+  description: The parameters whose running value was (or would be) changed, with their new value.
+  returned: always
+  type: dict
+  sample:
+    net.ipv4.conf.eth1.rp_filter: "1"
+"""
+
+import errno
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.sipha.cluster.plugins.module_utils import sysctl_settings
+
+PROC_SYS = "/proc/sys"
+
+
+def read(path, absent):
+    """The text at ``path``, or ``absent`` where there is no such file."""
+    try:
+        with open(path) as handle:
+            return handle.read()
+    except (IOError, OSError) as error:
+        if error.errno == errno.ENOENT:
+            return absent
+        raise
+
+
+def write_file(module, path, text):
+    directory = os.path.dirname(path) or "."
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".sysctl_settings-")
+    with os.fdopen(handle, "w") as out:
+        out.write(text)
+    os.chmod(temporary, 0o644)
+    module.atomic_move(temporary, path)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            settings=dict(type="dict", required=True),
+            path=dict(type="path", required=True),
+            header=dict(
+                type="str",
+                default="Written by Ansible (sipha.cluster.sysctl_settings); a change made here is lost at the next run.",
+            ),
+        ),
+        supports_check_mode=True,
+    )
+    settings = module.params["settings"]
+    path = module.params["path"]
+
+    try:
+        files = dict((key, sysctl_settings.proc_path(key, PROC_SYS)) for key in settings)
+        wanted = dict((key, sysctl_settings.normalize(value)) for key, value in settings.items())
+        text = sysctl_settings.render(settings, module.params["header"])
+    except sysctl_settings.SettingError as error:
+        module.fail_json(msg="settings: %s" % error)
+
+    try:
+        live = dict((key, read(files[key], None)) for key in settings)
+        before = read(path, "")
+    except (IOError, OSError) as error:
+        module.fail_json(msg="cannot read the current state: %s" % to_native(error))
+    absent = sysctl_settings.missing(settings, live)
+    if absent:
+        module.fail_json(
+            msg="the running kernel has no parameter %s (%s): drop it from the settings or load what provides it"
+            % (", ".join(absent), ", ".join(files[key] for key in absent)),
+            missing=absent,
+        )
+
+    to_set = sysctl_settings.differing(settings, live)
+    file_changed = before != text
+    result = dict(
+        changed=file_changed or bool(to_set),
+        file_changed=file_changed,
+        set=dict((key, wanted[key]) for key in to_set),
+    )
+    if module._diff:
+        result["diff"] = [dict(before=before, after=text, before_header=path, after_header=path)]
+        if to_set:
+            result["diff"].append(
+                dict(
+                    before="".join("%s = %s\n" % (key, sysctl_settings.normalize(live[key])) for key in to_set),
+                    after="".join("%s = %s\n" % (key, wanted[key]) for key in to_set),
+                    before_header="running kernel",
+                    after_header="running kernel",
+                )
+            )
+    if module.check_mode:
+        module.exit_json(**result)
+
+    if file_changed:
+        try:
+            write_file(module, path, text)
+        except (IOError, OSError) as error:
+            module.fail_json(msg="cannot write %s: %s" % (path, to_native(error)), **result)
+    for key in to_set:
+        try:
+            with open(files[key], "w") as handle:
+                handle.write(wanted[key])
+        except (IOError, OSError) as error:
+            module.fail_json(msg="the kernel refused %s = %s: %s" % (key, wanted[key], to_native(error)), **result)
+    # The kernel can take a write and keep another value (a read-only
+    # parameter in this network namespace, a value it rounds): say so.
+    try:
+        still = sysctl_settings.differing(
+            dict((key, settings[key]) for key in to_set), dict((key, read(files[key], None)) for key in to_set)
+        )
+    except (IOError, OSError) as error:
+        module.fail_json(msg="cannot read back what was set: %s" % to_native(error), **result)
+    if still:
+        module.fail_json(msg="the kernel kept another value for %s" % ", ".join(still), **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
