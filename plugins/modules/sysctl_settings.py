@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: sysctl_settings
 short_description: Set kernel parameters now and persist them in one sysctl.d file, in one step
-version_added: 0.6.0
+version_added: 0.7.0
 description:
   - Sets every parameter of O(settings) in the running kernel where it has another value, and
     writes them all to O(path), which systemd-sysctl reads at boot.
@@ -17,6 +17,10 @@ description:
     node role sets about ten, on every node in every run).
   - O(path) belongs to this module. It holds O(settings) and nothing else, so a parameter dropped
     from O(settings) is no longer set at boot (the running kernel keeps its value until then).
+    Never point it at a file that holds other settings, such as C(/etc/sysctl.conf). A symbolic link
+    is followed, and its target is replaced.
+  - The running kernel is set first. A value it refuses or does not keep fails the task and is
+    not written to O(path), so that systemd-sysctl never meets it at boot.
   - A parameter the running kernel does not have is an error that names it, before anything is
     written.
 author:
@@ -28,7 +32,9 @@ options:
         interface name has a dot (a VLAN such as C(eth1.100)), in the slash form
         (V(net/ipv4/conf/eth1.100/rp_filter)).
       - A value of several words (V(4096 87380 6291456)) is compared word by word, whatever
-        separates them.
+        separates them. A boolean word (V(yes), V(off), V(true)) is written as V(1) or V(0), as
+        M(ansible.posix.sysctl) does.
+      - Two keys that name the same parameter (both spellings) are an error.
     type: dict
     required: true
   path:
@@ -100,12 +106,17 @@ def read(path, absent):
 
 
 def write_file(module, path, text):
-    directory = os.path.dirname(path) or "."
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".sysctl_settings-")
-    with os.fdopen(handle, "w") as out:
-        out.write(text)
-    os.chmod(temporary, 0o644)
-    module.atomic_move(temporary, path)
+    """Replace ``path`` (a symbolic link's target, as ansible.posix.sysctl did) with ``text``, mode 0644."""
+    real = os.path.realpath(path)
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(real), prefix=".sysctl_settings-")
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(text)
+        module.atomic_move(temporary, real)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    module.set_mode_if_different(real, "0644", False)
 
 
 def main():
@@ -120,22 +131,20 @@ def main():
         ),
         supports_check_mode=True,
     )
-    settings = module.params["settings"]
     path = module.params["path"]
 
     try:
-        files = dict((key, sysctl_settings.proc_path(key, PROC_SYS)) for key in settings)
-        wanted = dict((key, sysctl_settings.normalize(value)) for key, value in settings.items())
-        text = sysctl_settings.render(settings, module.params["header"])
+        texts, files = sysctl_settings.prepare(module.params["settings"], PROC_SYS)
     except sysctl_settings.SettingError as error:
         module.fail_json(msg="settings: %s" % error)
+    text = sysctl_settings.render(texts, module.params["header"])
 
     try:
-        live = dict((key, read(files[key], None)) for key in settings)
-        before = read(path, "")
+        live = dict((key, read(files[key], None)) for key in texts)
+        before = read(os.path.realpath(path), "")
     except (IOError, OSError) as error:
         module.fail_json(msg="cannot read the current state: %s" % to_native(error))
-    absent = sysctl_settings.missing(settings, live)
+    absent = sysctl_settings.missing(texts, live)
     if absent:
         module.fail_json(
             msg="the running kernel has no parameter %s (%s): drop it from the settings or load what provides it"
@@ -143,20 +152,16 @@ def main():
             missing=absent,
         )
 
-    to_set = sysctl_settings.differing(settings, live)
+    to_set = sysctl_settings.differing(texts, live)
     file_changed = before != text
-    result = dict(
-        changed=file_changed or bool(to_set),
-        file_changed=file_changed,
-        set=dict((key, wanted[key]) for key in to_set),
-    )
+    result = dict(changed=file_changed or bool(to_set), file_changed=file_changed, set=dict((key, texts[key]) for key in to_set))
     if module._diff:
         result["diff"] = [dict(before=before, after=text, before_header=path, after_header=path)]
         if to_set:
             result["diff"].append(
                 dict(
-                    before="".join("%s = %s\n" % (key, sysctl_settings.normalize(live[key])) for key in to_set),
-                    after="".join("%s = %s\n" % (key, wanted[key]) for key in to_set),
+                    before="".join("%s = %s\n" % (key, sysctl_settings.live_text(live[key])) for key in to_set),
+                    after="".join("%s = %s\n" % (key, texts[key]) for key in to_set),
                     before_header="running kernel",
                     after_header="running kernel",
                 )
@@ -164,27 +169,36 @@ def main():
     if module.check_mode:
         module.exit_json(**result)
 
-    if file_changed:
-        try:
-            write_file(module, path, text)
-        except (IOError, OSError) as error:
-            module.fail_json(msg="cannot write %s: %s" % (path, to_native(error)), **result)
+    # The running kernel first: a value it refuses never reaches the file
+    # (systemd-sysctl would fail on it at every boot).
+    done = {}
     for key in to_set:
         try:
             with open(files[key], "w") as handle:
-                handle.write(wanted[key])
+                handle.write(texts[key])
         except (IOError, OSError) as error:
-            module.fail_json(msg="the kernel refused %s = %s: %s" % (key, wanted[key], to_native(error)), **result)
+            module.fail_json(
+                msg="the kernel refused %s = %s: %s; %s was left as it was" % (key, texts[key], to_native(error), path),
+                changed=bool(done), file_changed=False, set=done,
+            )
+        done[key] = texts[key]
     # The kernel can take a write and keep another value (a read-only
     # parameter in this network namespace, a value it rounds): say so.
     try:
-        still = sysctl_settings.differing(
-            dict((key, settings[key]) for key in to_set), dict((key, read(files[key], None)) for key in to_set)
-        )
+        kept = sysctl_settings.differing(dict((key, texts[key]) for key in to_set), dict((key, read(files[key], None)) for key in to_set))
     except (IOError, OSError) as error:
-        module.fail_json(msg="cannot read back what was set: %s" % to_native(error), **result)
-    if still:
-        module.fail_json(msg="the kernel kept another value for %s" % ", ".join(still), **result)
+        module.fail_json(msg="cannot read back what was set: %s" % to_native(error), changed=bool(done), file_changed=False, set=done)
+    if kept:
+        module.fail_json(
+            msg="the kernel kept another value for %s; %s was left as it was" % (", ".join(kept), path),
+            changed=bool(done), file_changed=False, set=done,
+        )
+
+    if file_changed:
+        try:
+            write_file(module, path, text)
+        except Exception as error:  # atomic_move raises a plain Exception
+            module.fail_json(msg="cannot write %s: %s" % (path, to_native(error)), changed=bool(done), file_changed=False, set=done)
     module.exit_json(**result)
 
 

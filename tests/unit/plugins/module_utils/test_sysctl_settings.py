@@ -37,24 +37,59 @@ def test_a_name_that_is_no_parameter_is_refused(key):
         (1, "1"),
         ("0", "0"),
         (True, "1"),
-        # /proc/sys prints a value of several words with tabs (read on a lab node).
-        ("4096\t131072\t33554432\n", "4096 131072 33554432"),
+        (False, "0"),
+        # As ansible.posix.sysctl wrote them: a boolean word is 1 or 0.
+        ("yes", "1"),
+        ("True", "1"),
+        ("off", "0"),
         ("4096 131072   33554432", "4096 131072 33554432"),
     ],
 )
-def test_values_compare_as_the_kernel_prints_them(value, text):
-    assert s.normalize(value) == text
+def test_a_wanted_value_is_written_as_the_kernel_takes_it(value, text):
+    assert s.value_text(value) == text
 
 
 @pytest.mark.parametrize("value", ["", "  ", "1\n2"])
 def test_an_empty_or_multi_line_value_is_refused(value):
     with pytest.raises(s.SettingError, match="is not a kernel parameter value"):
-        s.normalize(value)
+        s.value_text(value)
+
+
+@pytest.mark.parametrize(
+    "read, text",
+    [
+        # /proc/sys prints a value of several words with tabs (read on a lab node).
+        ("4096\t131072\t33554432\n", "4096 131072 33554432"),
+        ("1\n", "1"),
+        # Some parameters read back empty (kernel.hotplug without a helper).
+        ("\n", ""),
+    ],
+)
+def test_a_running_value_reads_as_words(read, text):
+    assert s.live_text(read) == text
+
+
+def test_prepare_strips_keys_and_finds_their_files():
+    texts, files = s.prepare({" net.ipv4.ip_forward ": 0, "net/ipv4/conf/eth1.100/rp_filter": "yes"}, "/p")
+    assert texts == {"net.ipv4.ip_forward": "0", "net/ipv4/conf/eth1.100/rp_filter": "1"}
+    assert files == {"net.ipv4.ip_forward": "/p/net/ipv4/ip_forward", "net/ipv4/conf/eth1.100/rp_filter": "/p/net/ipv4/conf/eth1.100/rp_filter"}
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"net.ipv4.ip_forward": 0, "net/ipv4/ip_forward": 1},
+        {"net.ipv4.ip_forward": 0, " net.ipv4.ip_forward": 0},
+    ],
+)
+def test_one_parameter_given_twice_is_refused(settings):
+    with pytest.raises(s.SettingError, match="are the same parameter: give it once"):
+        s.prepare(settings)
 
 
 def test_the_file_has_the_header_then_every_key_sorted():
-    text = s.render({"net.ipv4.ip_forward": 0, "net.ipv4.conf.all.rp_filter": "0", "net/ipv4/conf/eth1.100/rp_filter": 1}, "first line\n\nsecond")
-    assert text == (
+    texts, dummy = s.prepare({"net.ipv4.ip_forward": 0, "net.ipv4.conf.all.rp_filter": "0", "net/ipv4/conf/eth1.100/rp_filter": 1})
+    assert s.render(texts, "first line\n\nsecond") == (
         "# first line\n"
         "#\n"
         "# second\n"
@@ -65,14 +100,14 @@ def test_the_file_has_the_header_then_every_key_sorted():
 
 
 def test_only_the_keys_with_another_running_value_differ():
-    settings = {"net.ipv4.ip_forward": 0, "net.ipv4.tcp_rmem": "4096 131072 33554432", "net.ipv4.conf.eth1.rp_filter": 1}
+    texts = {"net.ipv4.ip_forward": "0", "net.ipv4.tcp_rmem": "4096 131072 33554432", "net.ipv4.conf.eth1.rp_filter": "1"}
     live = {"net.ipv4.ip_forward": "1\n", "net.ipv4.tcp_rmem": "4096\t131072\t33554432\n", "net.ipv4.conf.eth1.rp_filter": "1\n"}
-    assert s.differing(settings, live) == ["net.ipv4.ip_forward"]
-    assert s.missing(settings, live) == []
+    assert s.differing(texts, live) == ["net.ipv4.ip_forward"]
+    assert s.missing(texts, live) == []
 
 
 def test_a_parameter_the_kernel_lacks_is_missing_and_differs():
-    settings = {"net.ipv6.conf.eth1.accept_ra": 0, "net.ipv4.ip_forward": 0}
+    texts = {"net.ipv6.conf.eth1.accept_ra": "0", "net.ipv4.ip_forward": "0"}
     live = {"net.ipv6.conf.eth1.accept_ra": None, "net.ipv4.ip_forward": "0\n"}
-    assert s.missing(settings, live) == ["net.ipv6.conf.eth1.accept_ra"]
-    assert s.differing(settings, live) == ["net.ipv6.conf.eth1.accept_ra"]
+    assert s.missing(texts, live) == ["net.ipv6.conf.eth1.accept_ra"]
+    assert s.differing(texts, live) == ["net.ipv6.conf.eth1.accept_ra"]

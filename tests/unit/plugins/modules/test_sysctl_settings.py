@@ -89,7 +89,6 @@ def test_a_first_run_sets_what_differs_and_writes_the_file(node, monkeypatch):
         "net.ipv4.tcp_rmem = 4096 131072 6291456\n"
         "net/ipv4/conf/eth1.100/rp_filter = 1\n"
     )
-    assert oct(os.stat(str(conf)).st_mode & 0o777) == "0o644"
 
 
 def test_a_second_run_changes_nothing(node, monkeypatch):
@@ -115,10 +114,31 @@ def test_a_value_changed_behind_its_back_is_set_again_and_the_file_left(node, mo
 def test_a_line_added_by_hand_is_dropped(node, monkeypatch):
     proc, conf = node
     run(monkeypatch, settings=SETTINGS, path=str(conf))
-    conf.write_text(conf.read_text() + "net.ipv4.ip_forward = 1\n")
+    written = conf.read_text()
+    conf.write_text(written + "net.ipv4.ip_forward = 1\n")
     failed, result = run(monkeypatch, settings=SETTINGS, path=str(conf))
+    assert not failed
     assert result["changed"] and result["file_changed"] and result["set"] == {}
-    assert "= 1\nnet.ipv4.ip_forward = 1" not in conf.read_text()
+    assert conf.read_text() == written
+
+
+def test_the_file_is_made_mode_0644_whatever_it_was(node, monkeypatch):
+    proc, conf = node
+    conf.write_text("old\n")
+    os.chmod(str(conf), 0o600)
+    run(monkeypatch, settings=SETTINGS, path=str(conf))
+    assert oct(os.stat(str(conf)).st_mode & 0o777) == "0o644"
+
+
+def test_a_symbolic_link_is_followed_and_stays(node, monkeypatch):
+    proc, conf = node
+    target = conf.parent / "real.conf"
+    target.write_text("old\n")
+    conf.symlink_to(target.name)
+    failed, result = run(monkeypatch, settings=SETTINGS, path=str(conf))
+    assert not failed
+    assert conf.is_symlink()
+    assert target.read_text().endswith("net/ipv4/conf/eth1.100/rp_filter = 1\n")
 
 
 def test_check_mode_reports_and_touches_nothing(node, monkeypatch):
@@ -154,21 +174,72 @@ def test_a_bad_name_is_refused_naming_it(node, monkeypatch):
     assert not conf.exists()
 
 
-def test_a_value_the_kernel_does_not_keep_fails(node, monkeypatch):
-    proc, conf = node
+def writes_go(monkeypatch, where):
+    """The module's writes to files ending in ip_forward go ``where`` (a file name, or an error)."""
     real_open = open
 
-    def kernel_keeps_its_value(path, mode="r", *args, **kwargs):
-        # A parameter that takes the write and keeps its value (read-only
-        # in this network namespace): the write goes nowhere.
+    def patched(path, mode="r", *args, **kwargs):
         if mode == "w" and str(path).endswith("ip_forward"):
-            return real_open(os.devnull, mode)
+            if isinstance(where, Exception):
+                raise where
+            return real_open(where, mode)
         return real_open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(sysctl_settings, "open", kernel_keeps_its_value, raising=False)
-    failed, result = run(monkeypatch, settings={"net.ipv4.ip_forward": 0}, path=str(conf))
+    monkeypatch.setattr(sysctl_settings, "open", patched, raising=False)
+
+
+def test_a_value_the_kernel_does_not_keep_fails_and_is_not_persisted(node, monkeypatch):
+    proc, conf = node
+    # A parameter that takes the write and keeps its value (read-only in
+    # this network namespace): the write goes nowhere.
+    writes_go(monkeypatch, os.devnull)
+    failed, result = run(monkeypatch, settings=SETTINGS, path=str(conf))
     assert failed
-    assert result["msg"] == "the kernel kept another value for net.ipv4.ip_forward"
+    assert result["msg"] == "the kernel kept another value for net.ipv4.ip_forward; %s was left as it was" % conf
+    assert not conf.exists() and result["file_changed"] is False
+
+
+def test_a_value_the_kernel_refuses_is_not_persisted(node, monkeypatch):
+    proc, conf = node
+    conf.write_text("old\n")
+    writes_go(monkeypatch, IOError(22, "Invalid argument"))
+    failed, result = run(monkeypatch, settings=SETTINGS, path=str(conf))
+    assert failed
+    assert result["msg"].startswith("the kernel refused net.ipv4.ip_forward = 0: ")
+    assert result["msg"].endswith("; %s was left as it was" % conf)
+    # Keys sort before it were set and are reported; the file is untouched.
+    assert result["set"] == {"net.ipv4.conf.eth1.rp_filter": "1"}
+    assert conf.read_text() == "old\n"
+
+
+def test_a_failed_move_leaves_no_temporary_file(node, monkeypatch):
+    proc, conf = node
+
+    def cannot_move(module, src, dest, unsafe_writes=False, keep_dest_attrs=True):
+        raise Exception("Could not replace file: %s to %s" % (src, dest))
+
+    monkeypatch.setattr(basic.AnsibleModule, "atomic_move", cannot_move)
+    failed, result = run(monkeypatch, settings=SETTINGS, path=str(conf))
+    assert failed
+    assert result["msg"].startswith("cannot write %s: Could not replace file" % conf)
+    assert os.listdir(str(conf.parent)) == []
+
+
+def test_an_empty_running_value_is_a_value(node, monkeypatch):
+    proc, conf = node
+    (proc / "kernel").mkdir()
+    (proc / "kernel" / "hotplug").write_text("\n")
+    failed, result = run(monkeypatch, settings={"kernel.hotplug": "/sbin/mdev"}, path=str(conf))
+    assert not failed
+    assert result["set"] == {"kernel.hotplug": "/sbin/mdev"}
+
+
+def test_one_parameter_in_both_spellings_is_refused(node, monkeypatch):
+    proc, conf = node
+    failed, result = run(monkeypatch, settings={"net.ipv4.ip_forward": 0, "net/ipv4/ip_forward": 1}, path=str(conf))
+    assert failed
+    assert result["msg"] == "settings: 'net.ipv4.ip_forward' and 'net/ipv4/ip_forward' are the same parameter: give it once"
+    assert live(proc) == KERNEL and not conf.exists()
 
 
 def test_every_returned_key_is_documented(node, monkeypatch):
