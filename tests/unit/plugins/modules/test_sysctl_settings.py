@@ -20,6 +20,8 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.sipha.cluster.plugins.modules import sysctl_settings
 
+from .module_contract import Exited, assert_documented_options_match_the_argument_spec
+
 KERNEL = {
     "net/ipv4/ip_forward": "1\n",
     "net/ipv4/ip_nonlocal_bind": "1\n",
@@ -34,13 +36,6 @@ SETTINGS = {
     "net/ipv4/conf/eth1.100/rp_filter": 1,
     "net.ipv4.tcp_rmem": "4096 131072 6291456",
 }
-
-
-class Exited(Exception):
-    def __init__(self, failed, result):
-        super(Exited, self).__init__(result)
-        self.failed = failed
-        self.result = result
 
 
 @pytest.fixture
@@ -249,17 +244,4 @@ def test_every_returned_key_is_documented(node, monkeypatch):
 
 
 def test_documented_options_match_the_argument_spec(monkeypatch):
-    options = yaml.safe_load(sysctl_settings.DOCUMENTATION)["options"]
-    captured = {}
-
-    def capture(module, argument_spec, **kwargs):
-        captured.update(argument_spec)
-        raise Exited(False, {})
-
-    monkeypatch.setattr(basic.AnsibleModule, "__init__", capture)
-    with pytest.raises(Exited):
-        sysctl_settings.main()
-    assert set(options) == set(captured)
-    for name, spec in captured.items():
-        for key in ("type", "default", "choices", "required"):
-            assert options[name].get(key) == spec.get(key), (name, key)
+    assert_documented_options_match_the_argument_spec(monkeypatch, sysctl_settings)

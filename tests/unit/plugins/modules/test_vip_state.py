@@ -20,6 +20,8 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.sipha.cluster.plugins.modules import vip_state
 
+from .module_contract import Exited, assert_documented_options_match_the_argument_spec
+
 FIXTURES = os.path.join(os.path.dirname(__file__), os.pardir, "module_utils", "fixtures", "vip_state")
 IP = "/usr/sbin/ip"
 SS = "/usr/bin/ss"
@@ -29,15 +31,6 @@ COMMANDS = {
     (IP, "-j", "-6", "route", "show", "default"): "route6.json",
     (SS, "-H", "-l", "-n", "-u", "-t"): "ss.txt",
 }
-
-
-class Exited(Exception):
-    """exit_json or fail_json was called; ``result`` holds its arguments."""
-
-    def __init__(self, failed, result):
-        super(Exited, self).__init__(result)
-        self.failed = failed
-        self.result = result
 
 
 class Node(object):
@@ -94,20 +87,7 @@ def test_every_returned_key_is_documented(monkeypatch):
 
 
 def test_documented_options_match_the_argument_spec(monkeypatch):
-    options = yaml.safe_load(vip_state.DOCUMENTATION)["options"]
-    captured = {}
-
-    def capture(module, argument_spec, **kwargs):
-        captured.update(argument_spec)
-        raise Exited(False, {})
-
-    monkeypatch.setattr(basic.AnsibleModule, "__init__", capture)
-    with pytest.raises(Exited):
-        vip_state.main()
-    assert set(options) == set(captured)
-    for name, spec in captured.items():
-        for key in ("type", "default", "choices", "required"):
-            assert options[name].get(key) == spec.get(key), (name, key)
+    assert_documented_options_match_the_argument_spec(monkeypatch, vip_state)
 
 
 def test_check_mode_reports_the_same(monkeypatch):
