@@ -172,33 +172,32 @@ def main():
     # The running kernel first: a value it refuses never reaches the file
     # (systemd-sysctl would fail on it at every boot).
     done = {}
+
+    def stop(msg):
+        """Fail with what was set so far; the file is never written by then."""
+        module.fail_json(msg=msg, changed=bool(done), file_changed=False, set=done)
+
     for key in to_set:
         try:
             with open(files[key], "w") as handle:
                 handle.write(texts[key])
         except (IOError, OSError) as error:
-            module.fail_json(
-                msg="the kernel refused %s = %s: %s; %s was left as it was" % (key, texts[key], to_native(error), path),
-                changed=bool(done), file_changed=False, set=done,
-            )
+            stop("the kernel refused %s = %s: %s; %s was left as it was" % (key, texts[key], to_native(error), path))
         done[key] = texts[key]
     # The kernel can take a write and keep another value (a read-only
     # parameter in this network namespace, a value it rounds): say so.
     try:
-        kept = sysctl_settings.differing(dict((key, texts[key]) for key in to_set), dict((key, read(files[key], None)) for key in to_set))
+        kept = sysctl_settings.differing(done, dict((key, read(files[key], None)) for key in done))
     except (IOError, OSError) as error:
-        module.fail_json(msg="cannot read back what was set: %s" % to_native(error), changed=bool(done), file_changed=False, set=done)
+        stop("cannot read back what was set: %s" % to_native(error))
     if kept:
-        module.fail_json(
-            msg="the kernel kept another value for %s; %s was left as it was" % (", ".join(kept), path),
-            changed=bool(done), file_changed=False, set=done,
-        )
+        stop("the kernel kept another value for %s; %s was left as it was" % (", ".join(kept), path))
 
     if file_changed:
         try:
             write_file(module, path, text)
         except Exception as error:  # atomic_move raises a plain Exception
-            module.fail_json(msg="cannot write %s: %s" % (path, to_native(error)), changed=bool(done), file_changed=False, set=done)
+            stop("cannot write %s: %s" % (path, to_native(error)))
     module.exit_json(**result)
 
 
