@@ -26,8 +26,6 @@ options:
     description: The network to compare with, in CIDR form.
     type: str
     required: true
-requirements:
-  - netaddr
 """
 
 EXAMPLES = r"""
@@ -43,12 +41,10 @@ _value:
   elements: str
 """
 
-from ansible.errors import AnsibleFilterError
+# The standard library's ipaddress, not netaddr: see lab_docker_networks.py.
+import ipaddress
 
-try:
-    import netaddr
-except ImportError:  # pragma: no cover - reported when the filter runs
-    netaddr = None
+from ansible.errors import AnsibleFilterError
 
 
 def overlapping(items, network):
@@ -59,26 +55,24 @@ def overlapping(items, network):
     IP address or network ("default", "unreachable", "") are ignored: they
     say nothing about which addresses are in use.
     """
-    target = netaddr.IPNetwork(network)
+    target = ipaddress.ip_network(str(network), strict=False)
     found = []
     for item in items:
         try:
-            candidate = netaddr.IPNetwork(str(item))
-        except (netaddr.AddrFormatError, ValueError, TypeError):
+            candidate = ipaddress.ip_network(str(item), strict=False)
+        except (ValueError, TypeError):
             continue
         if candidate.version != target.version or candidate.prefixlen == 0:
             continue
-        if candidate in target or target in candidate:
+        if candidate.subnet_of(target) or target.subnet_of(candidate):
             found.append(str(item))
     return found
 
 
 def overlapping_networks(items, network_cidr):
-    if netaddr is None:
-        raise AnsibleFilterError("overlapping_networks needs the Python library netaddr on the controller")
     try:
         return overlapping(items, network_cidr)
-    except Exception as exc:  # netaddr raises several types for a bad network
+    except (ValueError, TypeError) as exc:  # what ipaddress raises for a bad network
         raise AnsibleFilterError("overlapping_networks: %r is not a network: %s" % (network_cidr, exc))
 
 
