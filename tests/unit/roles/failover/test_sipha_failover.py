@@ -807,6 +807,44 @@ def test_the_guard_probes_after_the_proxy_answered(guarded):
     assert not [call for call in guarded.calls() if call.startswith("arping")]
 
 
+def test_a_standby_starts_the_guard_only_when_it_has_something_to_forget(node):
+    # The real guard behind a stand-in that notes each start in the calls.
+    with_real_guard(node, "VIP_GUARD=yes\n")
+    real = node.bin / "sipha-vip-guard"
+    real.rename(node.bin / "sipha-vip-guard.real")
+    real.write_text('#!/bin/bash\necho "sipha-vip-guard $*" >>"$STATE/calls"\nexec python3 "$0.real" "$@"\n')
+    real.chmod(0o755)
+    node.set("active-proxy.service")
+    state_file = node.run_dir / "vip-guard.json"
+
+    def guard_starts():
+        return [call for call in node.calls() if call.startswith("sipha-vip-guard ")]
+
+    # No yield file yet: the guard writes it.
+    assert node.run("check").returncode == 0
+    assert len(guard_starts()) == 1
+    assert (node.run_dir / "vip-yield").read_text() == "0\n"
+    # Nothing to decide: not started.
+    node.write("calls", "")
+    assert node.run("check").returncode == 0
+    assert guard_starts() == []
+    # A hold remembered (the node has just lost the VIP): started, and it forgets the hold.
+    state_file.write_text(json.dumps({"held_since": 5.0, "rival": "02:00:00:00:00:0a", "rival_since": 6.0, "kept_by": "age",
+                                      "losses": [1.0]}))
+    assert node.run("check").returncode == 0
+    assert len(guard_starts()) == 1
+    assert json.loads(state_file.read_text()) == {"losses": [1.0]}
+    # Out (the yield file says so): started, and it keeps the node out.
+    node.write("calls", "")
+    (node.run_dir / "vip-yield").write_text("1\n")
+    state_file.write_text(json.dumps({"yielded": True, "yielded_as": "newcomer", "yielded_at": 0.0}))
+    node.write("arping-exit", "1\n")
+    node.write("arping-prints", "Unicast reply from 203.0.113.10 [02:00:00:00:00:0a]  0.6ms\n")
+    assert node.run("check").returncode == 3
+    assert len(guard_starts()) == 1
+    assert (node.run_dir / "vip-yield").read_text() == "1\n"
+
+
 def test_a_new_holder_that_meets_another_yields_until_the_network_is_back(guarded):
     # The node took the VIP just now and another one answers for it.
     guarded.write("arping-exit", "1\n")
