@@ -22,10 +22,11 @@
 #
 # Each scenario's base image (scripts/ensure-base-image.sh) is made before
 # its lab: make test's set-up builds only the first scenario's, and the
-# next scenario's is built beside the faults, at the lowest priority as the
-# static checks are (about 40 s of CPU that the set-up no longer spends
-# beside the venv and the first image; the build itself is debootstrap and
-# docker import, with no lab of its own).
+# next scenario's is built beside the faults. debootstrap runs at the lowest
+# priority, as the static checks do; its docker import (a few seconds) is
+# dockerd's work, which is not niced. That is about 40 s of CPU the set-up
+# no longer spends beside the venv and the first image; unlike the lab
+# build tried above, it starts no containers.
 set -uo pipefail
 . scripts/lib.sh
 

@@ -834,7 +834,7 @@ def test_a_standby_starts_the_guard_only_when_it_has_something_to_forget(node):
     assert node.run("check").returncode == 0
     assert len(guard_starts()) == 1
     assert json.loads(state_file.read_text()) == {"losses": [1.0]}
-    # Out (the yield file says so): started, and it keeps the node out.
+    # Out (the state says it yielded): started, and it keeps the node out.
     node.write("calls", "")
     (node.run_dir / "vip-yield").write_text("1\n")
     state_file.write_text(json.dumps({"yielded": True, "yielded_as": "newcomer", "yielded_at": 0.0}))
