@@ -24,7 +24,15 @@ command -v debootstrap >/dev/null || scripts/ensure-tools.sh
 
 mirror=$(apt_mirror)
 rootfs=$(mktemp -d "${TMPDIR:-/tmp}/sipha-rootfs-$suite.XXXXXX")
-trap 'rm -rf "$rootfs"' EXIT
+# An interrupted debootstrap (Ctrl-C, a CI time limit; make test builds an
+# image in the background) leaves its chroot's /proc mounted: unmount what
+# is mounted inside first, and never remove across a mount.
+remove_rootfs() {
+  awk -v root="$rootfs/" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r |
+    while read -r mount; do umount -l "$mount" 2>/dev/null || :; done
+  rm -rf --one-file-system "$rootfs"
+}
+trap remove_rootfs EXIT
 
 step "Building base image $image with debootstrap (about a minute; progress below)"
 # debootstrap's phase lines as progress, not its line per package.
