@@ -56,9 +56,6 @@ lab-clean: venv
 # The static checks run beside the scenarios' faults, at nice 19
 # (scripts/test-all.sh says why); `make lint sanity unit molecule` runs them
 # one after the other.
-# Its set-up builds the first scenario's base image only; the next ones are
-# built beside the faults before them (scripts/molecule-all.sh).
-test: export SIPHA_LAB_SUITES = $(shell bash -c '. scripts/lib.sh && scenario_suite $(firstword $(MOLECULE_SCENARIOS))')
 test: setup
 	@scripts/test-all.sh $(MOLECULE_SCENARIOS)
 	@echo "==> make test: all steps passed"

@@ -36,17 +36,3 @@ apt_install() {
   fi
   rm -f "$out"
 }
-
-# The Debian suite of a molecule scenario's lab image (lab_image in
-# molecule/SCENARIO/vars/lab.yml, else the lab inventory's), for
-# ensure-base-image.sh.
-#   scenario_suite SCENARIO
-scenario_suite() {
-  local file image=""
-  for file in "molecule/$1/vars/lab.yml" inventories/lab/group_vars/all/lab.yml; do
-    image=$(sed -n 's/^lab_image: *["'"'"']\{0,1\}sipha-base:\([a-z0-9]*\).*/\1/p' "$file" 2>/dev/null)
-    [ -z "$image" ] || break
-  done
-  [ -n "$image" ] || die "no lab_image sipha-base:SUITE in molecule/$1/vars/lab.yml or inventories/lab/group_vars/all/lab.yml"
-  printf '%s\n' "$image"
-}
