@@ -24,9 +24,9 @@ command -v debootstrap >/dev/null || scripts/ensure-tools.sh
 
 mirror=$(apt_mirror)
 rootfs=$(mktemp -d "${TMPDIR:-/tmp}/sipha-rootfs-$suite.XXXXXX")
-# An interrupted debootstrap (Ctrl-C, a CI time limit; make test builds an
-# image in the background) leaves its chroot's /proc mounted: unmount what
-# is mounted inside first, and never remove across a mount.
+# An interrupted debootstrap (Ctrl-C, a CI time limit) leaves its chroot's
+# /proc mounted: unmount what is mounted inside first, and never remove
+# across a mount.
 remove_rootfs() {
   awk -v root="$rootfs/" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r |
     while read -r mount; do umount -l "$mount" 2>/dev/null || :; done
