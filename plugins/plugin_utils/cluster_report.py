@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the day-2 playbooks judge from what they read off the live nodes.
 
-verify.yml, status.yml and switchover.yml read each node (the vip_state
+verify.yml, status.yml, switchover.yml and site.yml read each node (the vip_state
 module, ``systemctl is-active``, the failover state file, ``ip -j``) and
 then decide: is the cluster sound, what is where, which node may take the
 group. Those decisions live here, as plain functions over the registered
@@ -25,6 +25,10 @@ STANDBY_STATES = {
     "keepalived": ("BACKUP",),
     "heartbeat": ("STANDBY", "unknown"),
 }
+
+# What ``systemctl is-active`` prints for a unit that does not run, or does
+# not exist ("inactive" too). Anything else runs, or is about to.
+NOT_RUNNING = ("inactive", "failed", "unknown")
 
 
 def _lines(read):
@@ -214,3 +218,27 @@ def switchover_plan(nodes, proxies, ha_manager, requested="", keeps_holder=True)
             "keepalived_nopreempt is false: the node with the highest priority takes the VIP back at once. Change the priorities instead."
         )
     return plan
+
+
+def rollout_batch(nodes):
+    """How many proxy nodes site.yml's proxy play may change at once.
+
+    ``nodes`` are dicts of ``state`` (vip_state) and ``units`` (the
+    registered ``systemctl is-active PROXY HA_MANAGER``), one per node of
+    sip_proxies. One node at a time while any of them may serve: it holds
+    the VIP, its proxy or HA manager runs, or it was not read at all (left
+    out by --limit, or failed before). A configuration that cannot start
+    then stops the run on the first node, and the others keep serving. All
+    at once (``"100%"``) only when every node was read and none of them
+    serves: a first install, where there is nothing to keep up.
+    """
+    if not nodes:
+        return 1
+    for node in nodes:
+        state = node.get("state") or {}
+        units = (node.get("units") or {}).get("stdout_lines")
+        if state.get("holds_vip") is not False or not units:
+            return 1
+        if any(unit not in NOT_RUNNING for unit in units):
+            return 1
+    return "100%"

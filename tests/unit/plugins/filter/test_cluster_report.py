@@ -1,6 +1,6 @@
 # Copyright: sipha.cluster contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""verify.yml's, status.yml's and switchover.yml's judgements, on recorded nodes.
+"""verify.yml's, status.yml's, switchover.yml's and site.yml's judgements, on recorded nodes.
 
 Each node's VIP state is what the vip_state module makes of a case recorded
 from a real kernel (../module_utils/fixtures/vip_state, VIP 10.99.20.100/24,
@@ -19,11 +19,13 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.sipha.cluster.plugins.filter.rollout_batch import FilterModule as RolloutBatch
 from ansible_collections.sipha.cluster.plugins.filter.status_lines import FilterModule as StatusLines
 from ansible_collections.sipha.cluster.plugins.filter.switchover_plan import FilterModule as SwitchoverPlan
 from ansible_collections.sipha.cluster.plugins.filter.verify_report import FilterModule as VerifyReport
 from ansible_collections.sipha.cluster.plugins.module_utils import vip_state
 
+rollout_batch = RolloutBatch().filters()["rollout_batch"]
 verify_report = VerifyReport().filters()["verify_report"]
 status_lines = StatusLines().filters()["status_lines"]
 switchover_plan = SwitchoverPlan().filters()["switchover_plan"]
@@ -236,3 +238,72 @@ def test_switchover_plan_refuses_an_unknown_manager_and_short_lists():
         switchover_plan(["node1"], [{}], [{}], PROXIES, "pacemaker")
     with pytest.raises(AnsibleFilterError, match="one state and one HA read per node"):
         switchover_plan(["node1", "node2"], [{}], [{}], PROXIES, "keepalived")
+
+
+# site.yml: how many proxy nodes its proxies' play changes at once
+
+
+def units(*states):
+    """``systemctl is-active PROXY HA_MANAGER`` as the node role registers it (rc 3 or 4 unless all run)."""
+    return {"stdout_lines": list(states), "rc": 0 if all(state == "active" for state in states) else 3, "changed": False}
+
+
+def fresh(name):
+    # A node before its first install: no VIP, neither unit installed.
+    return {"__node_vip_state": node("standby", name), "__node_units": units("inactive", "inactive")}
+
+
+def test_a_first_install_sets_up_every_node_at_once():
+    hostvars = {name: fresh(name) for name in PROXIES}
+    assert rollout_batch(hostvars, PROXIES) == "100%"
+
+
+def test_proxies_that_crashed_or_never_started_serve_nothing():
+    hostvars = {name: fresh(name) for name in PROXIES}
+    hostvars["node2"]["__node_units"] = units("failed", "inactive")
+    assert rollout_batch(hostvars, PROXIES) == "100%"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"__node_vip_state": node("active", "node2")},
+        {"__node_units": units("active", "inactive")},
+        {"__node_units": units("inactive", "active")},
+        {"__node_units": units("activating", "inactive")},
+        {"__node_units": units("inactive", "deactivating")},
+    ],
+    ids=["holds-the-vip", "proxy-runs", "ha-manager-runs", "proxy-starting", "ha-manager-stopping"],
+)
+def test_one_node_that_may_serve_makes_the_rollout_one_node_at_a_time(change):
+    hostvars = {name: fresh(name) for name in PROXIES}
+    hostvars["node2"].update(change)
+    assert rollout_batch(hostvars, PROXIES) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"__node_vip_state": None},
+        {"__node_units": {"skipped": True, "changed": False}},
+        {"__node_units": {"unreachable": True, "msg": "Failed to connect"}},
+        {"__node_vip_state": {"failed": True, "msg": "ip: not found"}},
+    ],
+    ids=["vip-not-read", "units-skipped", "units-unreachable", "vip-read-failed"],
+)
+def test_a_node_that_was_not_read_counts_as_serving(change):
+    hostvars = {name: fresh(name) for name in PROXIES}
+    hostvars["node3"].update(change)
+    assert rollout_batch(hostvars, PROXIES) == 1
+
+
+def test_a_node_the_first_play_never_reached_counts_as_serving():
+    # --limit node1,node2: node3 has no registered reads at all.
+    hostvars = {name: fresh(name) for name in PROXIES[:2]}
+    hostvars["node3"] = {"sipha_private_ip": "10.99.10.13/24"}
+    assert rollout_batch(hostvars, PROXIES) == 1
+    assert rollout_batch({}, PROXIES) == 1
+
+
+def test_no_proxy_node_at_all_is_one_at_a_time():
+    assert rollout_batch({}, []) == 1
