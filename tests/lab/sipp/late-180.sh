@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # Shows how a lab caller scenario takes a 180 Ringing that arrives after the
 # 200 OK (two Kamailio workers can relay them in that order): run on the lab
 # client, against a callee on its loopback that sends exactly that.
