@@ -10,15 +10,15 @@ name: rollout_batch
 short_description: How many proxy nodes site.yml may change at once
 version_added: 0.7.0
 description:
-  - One node at a time (C(1)) while any proxy node may be serving (it holds
-    the VIP, its SIP proxy or HA manager runs, or it was not read). All of
-    them at once (C(100%)) only on a cluster where none serves, a first
-    install.
-  - Reads what the node role registered on each node earlier in the run,
-    C(__node_vip_state) (its M(sipha.cluster.vip_state) read) and
-    C(__node_units) (C(systemctl is-active) of the proxy and the HA
-    manager), so that site.yml's proxies' play can template its C(serial)
-    with it.
+  - All proxy nodes at once (C(100%)) only on a first install, when no node
+    holds the VIP and no node has any of the SIP proxies or HA managers
+    installed. Otherwise one node at a time (C(1)), also when a node was
+    not read.
+  - Reads what site.yml's first play registered on each node,
+    C(__node_vip_state) (the node role's M(sipha.cluster.vip_state) read)
+    and C(__site_cluster_units) (C(systemctl show --property=LoadState) of
+    kamailio, opensips, keepalived and heartbeat), so that its proxies'
+    play can template C(serial) with it.
 options:
   _input:
     description: C(hostvars), or any mapping of inventory name to variables.
@@ -32,7 +32,7 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Set up the proxies, one at a time once the cluster serves
+- name: Set up the proxies, one at a time unless this is a first install
   hosts: sip_proxies
   serial: "{{ hostvars | sipha.cluster.rollout_batch(groups['sip_proxies']) }}"
   roles:
@@ -41,7 +41,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: C(1), or C(100%) when no proxy node serves.
+  description: C(1), or C(100%) on a first install.
   type: raw
 """
 
@@ -51,9 +51,9 @@ from ansible_collections.sipha.cluster.plugins.plugin_utils import cluster_repor
 def rollout_batch(all_vars, hosts):
     nodes = []
     for host in hosts:
-        # A node the node role never reached has neither read.
+        # A node the first play never reached has neither read.
         host_vars = all_vars[host] if host in all_vars else {}
-        nodes.append({"state": host_vars.get("__node_vip_state"), "units": host_vars.get("__node_units")})
+        nodes.append({"state": host_vars.get("__node_vip_state"), "units": host_vars.get("__site_cluster_units")})
     return cluster_report.rollout_batch(nodes)
 
 

@@ -26,10 +26,6 @@ STANDBY_STATES = {
     "heartbeat": ("STANDBY", "unknown"),
 }
 
-# What ``systemctl is-active`` prints for a unit that does not run, or does
-# not exist ("inactive" too). Anything else runs, or is about to.
-NOT_RUNNING = ("inactive", "failed", "unknown")
-
 
 def _lines(read):
     """A shell read's output lines, padded so that a failed read says '?'."""
@@ -224,21 +220,23 @@ def rollout_batch(nodes):
     """How many proxy nodes site.yml's proxy play may change at once.
 
     ``nodes`` are dicts of ``state`` (vip_state) and ``units`` (the
-    registered ``systemctl is-active PROXY HA_MANAGER``), one per node of
-    sip_proxies. One node at a time while any of them may serve: it holds
-    the VIP, its proxy or HA manager runs, or it was not read at all (left
-    out by --limit, or failed before). A configuration that cannot start
-    then stops the run on the first node, and the others keep serving. All
-    at once (``"100%"``) only when every node was read and none of them
-    serves: a first install, where there is nothing to keep up.
+    registered ``systemctl show --property=LoadState --value`` of every
+    proxy and HA manager unit), one per node of sip_proxies. All at once
+    (``"100%"``) only on a first install: every node was read, none holds
+    the VIP, and none has any of those units ("not-found" for each). Then
+    no node has a working configuration to keep. Otherwise one node at a
+    time, also when a node was not read at all (left out by --limit, or
+    failed before): a configuration that cannot start stops the run on the
+    first node, and the others keep theirs, running or not.
     """
     if not nodes:
         return 1
     for node in nodes:
         state = node.get("state") or {}
-        units = (node.get("units") or {}).get("stdout_lines")
+        # systemctl prints an empty line between the units' values.
+        units = [line for line in (node.get("units") or {}).get("stdout_lines") or [] if line.strip()]
         if state.get("holds_vip") is not False or not units:
             return 1
-        if any(unit not in NOT_RUNNING for unit in units):
+        if any(unit != "not-found" for unit in units):
             return 1
     return "100%"
