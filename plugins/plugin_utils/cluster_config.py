@@ -23,6 +23,8 @@ NODE_KEYS = (
     "sipha_package_proxy",
     "node_private_routes",
     "sipha_ha_manager",
+    "sipha_private_vip",
+    "sipha_db_host",
 )
 
 # Managers a cluster can run today; heartbeat joins with its role.
@@ -209,4 +211,67 @@ def cluster_problems(nodes):
             "sipha_vip differs between the nodes (%s); set it once in group_vars/sip_proxies."
             % "; ".join("%s on %s" % (vip, ", ".join(owners)) for vip, owners in sorted(vips.items()))
         )
+    problems.extend(_private_vip_problems(nodes, seen))
     return problems
+
+
+def _private_vip_problems(nodes, own_addresses):
+    """The floating private address: in every node's private subnet, the
+    same on every node, and nobody's own address (a node's, the database
+    host's). ``own_addresses`` maps each node's private
+    address to its host."""
+    problems = []
+    values = {}
+    for host in sorted(nodes):
+        value = nodes[host].get("sipha_private_vip")
+        if value in (None, ""):
+            values.setdefault("", []).append(host)
+            continue
+        values.setdefault(str(value), []).append(host)
+        address = _address(str(value).split("/", 1)[0])
+        private = _interface(nodes[host].get("sipha_private_ip"))
+        if address is None:
+            problems.append(
+                "%s: sipha_private_vip is %r; it must be one address of the private subnet, for example 10.0.0.100, "
+                "or empty for none." % (host, value)
+            )
+            continue
+        if private is None:
+            continue
+        if "/" in str(value) and _interface(str(value)) is not None and _interface(str(value)).prefixlen != private.prefixlen:
+            problems.append(
+                "%s: sipha_private_vip %s has another prefix than the private subnet %s; write the address alone "
+                "(%s): it takes the subnet's prefix." % (host, value, private.cidr, address)
+            )
+        if address not in private.cidr:
+            problems.append(
+                "%s: sipha_private_vip %s is not in the private subnet %s (sipha_private_ip); the media servers reach "
+                "the active node there: pick a free address of that subnet." % (host, address, private.cidr)
+            )
+        elif private.size > 2 and address in (private.network, private.broadcast):
+            problems.append(
+                "%s: sipha_private_vip %s is the %s address of %s; use a host address."
+                % (host, address, "network" if address == private.network else "broadcast", private.cidr)
+            )
+        owner = own_addresses.get(str(address))
+        owner = "%s's own private address (sipha_private_ip)" % owner if owner else _other_owner(nodes[host], address)
+        if owner:
+            problems.append(
+                "%s: sipha_private_vip %s is %s; the floating private address must be one that no host owns, so "
+                "that it can move with the group." % (host, address, owner)
+            )
+    if len(values) > 1:
+        problems.append(
+            "sipha_private_vip differs between the nodes (%s); set it once in group_vars/sip_proxies."
+            % "; ".join("%s on %s" % (value or "none", ", ".join(owners)) for value, owners in sorted(values.items()))
+        )
+    return problems
+
+
+def _other_owner(node, address):
+    """Who else owns ``address``: the database host. (The media servers'
+    list is often built from other hosts' variables, which a filter given
+    hostvars cannot resolve: the proxy roles' preflight checks it.)"""
+    if str(node.get("sipha_db_host", "")) == str(address):
+        return "the database host (sipha_db_host)"
+    return None

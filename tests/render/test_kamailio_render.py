@@ -243,3 +243,44 @@ def test_database_tls_off_leaves_url_and_environment_plain(run_render):
     assert "@10.0.0.21:3306/kamailio" in files[("sip-a", "sipha-secrets.cfg")]
     env = environment(files[("sip-a", "kamailio.default")])
     assert set(env) == {"CFGFILE", "SHM_MEMORY", "PKG_MEMORY"}
+
+
+def test_dialogs_replicated_and_the_floating_private_address(run_render):
+    """dmq replicates every dialog between the three nodes; the floating
+    private address is the proxy's address toward the media servers."""
+    files = render(run_render, sipha_private_vip="10.0.0.100")
+    for index, (name, own) in enumerate(sorted(NODES.items())):
+        cfg = files[(name, "kamailio.cfg")]
+        own_ip = own.partition("/")[0]
+        peers = [ip.partition("/")[0] for other, ip in sorted(NODES.items()) if other != name]
+        assert balanced(cfg)
+        # dmq before dialog, which replicates through it.
+        modules = loaded(cfg)
+        assert modules.index("dmq") < modules.index("dialog")
+        assert modparam(cfg, "dialog", "enable_dmq") == "1"
+        # Each node numbers its dialogs apart from the others'.
+        assert modparam(cfg, "dialog", "h_id_start") == str(index + 1)
+        assert modparam(cfg, "dialog", "h_id_step") == "3"
+        assert modparam(cfg, "dmq", "server_address") == "sip:%s:5060" % own_ip
+        assert re.findall(r'^modparam\("dmq", "notification_address", "sip:([^"]+)"\)', cfg, re.M) == [
+            "%s:5060" % peer for peer in peers]
+        # KDMQ from the other nodes only, on this node's own address; first of all.
+        assert '#!define CLUSTER_PEERS "%s"' % ",".join("%s/32" % peer for peer in peers) in cfg
+        kdmq = cfg.index('if (is_method("KDMQ"))')
+        assert kdmq < cfg.index("route(FLOOD);", cfg.index("request_route {"))
+        assert 'if ($Ri == "%s" && is_in_subnet("$si", CLUSTER_PEERS))' % own_ip in cfg
+        # The floating private address: listened on, and the socket toward the private network.
+        for proto in ("udp", "tcp"):
+            assert "listen=%s:10.0.0.100:5060\n" % proto in cfg
+            assert '$fs = "%s:" + PRIVATE_VIP + ":5060";' % proto in cfg
+        assert '#!define PRIVATE_VIP "10.0.0.100"' in cfg
+        assert "route(PRIVATE_SOCKET);" in cfg
+        # A media server counts as trusted on the floating address too.
+        assert '|| $Ri == PRIVATE_VIP ||' in cfg
+
+
+def test_no_dialog_replication_and_no_floating_private_address(run_render):
+    files = render(run_render, sipha_dialog_replication=False)
+    cfg = files[("sip-a", "kamailio.cfg")]
+    assert "dmq" not in loaded(cfg) and "KDMQ" not in cfg and "enable_dmq" not in cfg
+    assert "PRIVATE_VIP" not in cfg and "$fs" not in cfg

@@ -126,9 +126,11 @@ def test_lab_like_cluster(run_render):
         own_ip = own.partition("/")[0]
         assert_well_formed(cfg, db)
         # The VIP (advertised as itself) and the node's own private address, per protocol.
+        # And the dialog replication's binary socket, on the private address.
         assert sockets(cfg) == [
             "udp:203.0.113.10:5060 as 203.0.113.10:5060", "udp:%s:5060" % own_ip,
             "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:%s:5060" % own_ip,
+            "bin:%s:5566" % own_ip,
         ]
         assert "ip_nonlocal_bind" in cfg
         # An alias with a port names a protocol ("any") in 3.x's grammar.
@@ -258,6 +260,7 @@ def test_ipv6_vip_and_private_addresses(run_render):
     assert sockets(cfg) == [
         "udp:[2001:db8:10::100]:5060 as [2001:db8:10::100]:5060", "udp:[2001:db8:1::11]:5060",
         "tcp:[2001:db8:10::100]:5060 as [2001:db8:10::100]:5060", "tcp:[2001:db8:1::11]:5060",
+        "bin:[2001:db8:1::11]:5566",
     ]
     assert [line for line in code_lines(cfg) if line.startswith("alias=")] == ["alias=any:[2001:db8:1::12]:5060"]
     assert modparam([db], "usrloc", "db_url") == "postgres://kamailio:Xq7-render-test-secret@[2001:db8:1::21]:5432/kamailio"
@@ -278,6 +281,7 @@ def test_tcp_and_tls(run_render):
     assert sockets(cfg) == [
         "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:10.0.0.12:5060",
         "tls:203.0.113.10:5061 as 203.0.113.10:5061", "tls:10.0.0.12:5061",
+        "bin:10.0.0.12:5566",
     ]
     assert {"proto_tcp", "proto_tls", "tls_mgm", "tls_openssl"} <= set(loaded(cfg))
     assert "proto_udp" not in loaded(cfg)
@@ -363,3 +367,43 @@ def test_database_tls_on_postgresql(run_render):
     assert "PGSSLMODE=verify-full\n" in default and "PGSSLROOTCERT=/etc/ssl/sipha/db-ca.crt\n" in default
     db = files[("sip-a", "sipha-secrets.cfg")]
     assert modparam([db], "usrloc", "db_url") == "postgres://kamailio:Xq7-render-test-secret@10.0.0.21:5432/kamailio"
+
+
+def test_dialogs_replicated_and_the_floating_private_address(run_render):
+    """Every dialog on every node (clusterer, sharing tag "vip"), and the
+    floating private address as the proxy's address toward the media servers."""
+    files = render(run_render, sipha_private_vip="10.0.0.100")
+    for index, (name, own) in enumerate(sorted(NODES.items())):
+        cfg, db = files[(name, "opensips.cfg")], files[(name, "sipha-secrets.cfg")]
+        own_ip = own.partition("/")[0]
+        assert_well_formed(cfg, db)
+        assert sockets(cfg) == [
+            "udp:203.0.113.10:5060 as 203.0.113.10:5060", "udp:%s:5060" % own_ip, "udp:10.0.0.100:5060",
+            "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:%s:5060" % own_ip, "tcp:10.0.0.100:5060",
+            "bin:%s:5566" % own_ip,
+        ]
+        assert {"proto_bin", "clusterer"} <= set(loaded(cfg))
+        assert modparam([cfg], "clusterer", "my_node_id") == str(index + 1)
+        assert modparam([cfg], "clusterer", "my_node_info") == "cluster_id=1,url=bin:%s:5566" % own_ip
+        neighbours = [value for module, param, value in modparams(cfg) if (module, param) == ("clusterer", "neighbor_node_info")]
+        assert neighbours == [
+            "cluster_id=1,node_id=%d,url=bin:%s:5566" % (other + 1, ip.partition("/")[0])
+            for other, (peer, ip) in enumerate(sorted(NODES.items())) if peer != name
+        ]
+        assert modparam([cfg], "clusterer", "sharing_tag") == "vip/1=backup"
+        assert modparam([cfg], "dialog", "dialog_replication_cluster") == "1"
+        # Every dialog the proxy creates belongs to the tag.
+        assert cfg.count("create_dialog();") == cfg.count('set_dlg_sharing_tag("vip");') == 2
+        # Toward the private network: from the floating address, on the next hop's transport.
+        assert '$fs = "udp:10.0.0.100:5060";' in cfg and '$fs = "tcp:10.0.0.100:5060";' in cfg
+        # A media server's request is taken as from the private side on the floating address too.
+        assert "$(var(arrived){ip.matches,10.0.0.100/32}) == 1" in cfg
+
+
+def test_no_dialog_replication(run_render):
+    files = render(run_render, sipha_dialog_replication=False)
+    cfg = files[("sip-a", "opensips.cfg")]
+    assert not {"proto_bin", "clusterer"} & set(loaded(cfg))
+    assert "set_dlg_sharing_tag" not in cfg and "socket=bin:" not in cfg
+    # Without a floating private address the kernel picks the source (mhomed).
+    assert "$fs" not in cfg

@@ -330,3 +330,51 @@ def test_private_routes_must_be_a_list_of_dicts(routes):
 def test_private_route_with_host_bits_names_the_network_to_write():
     problems = problems_of(node_private_routes=[{"to": "10.30.0.1/24", "via": "10.0.0.1"}])
     assert_one_problem(problems, "node1", "node_private_routes", "10.30.0.1/24", "10.30.0.0/24")
+
+
+# The floating private address (sipha_private_vip), which faces the media
+# servers and moves with the group.
+
+
+def test_private_vip_sound_on_both_nodes():
+    assert problems_of_both(sipha_private_vip="10.0.0.100") == []
+    assert problems_of_both(sipha_private_vip="10.0.0.100/24") == []
+
+
+def test_private_vip_absent_or_empty_is_no_problem():
+    assert problems_of_both(sipha_private_vip="") == []
+    assert problems_of_both(sipha_private_vip=ABSENT) == []
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("10.0.1.100", ["not in the private subnet 10.0.0.0/24"]),
+        ("10.0.0.0", ["network address"]),
+        ("10.0.0.255", ["broadcast address"]),
+        ("10.0.0.12", ["node2's own private address"]),
+        ("10.0.0.11", ["node1's own private address"]),
+        ("10.0.0.100/16", ["another prefix", "(10.0.0.100)"]),
+        ("not-an-address", ["must be one address of the private subnet"]),
+    ],
+)
+def test_private_vip_refused(value, words):
+    problems = problems_of_both(sipha_private_vip=value)
+    assert len(problems) == 2, problems
+    for host, problem in zip(HOSTS, problems):
+        assert problem.startswith(host + ": sipha_private_vip"), problem
+        for word in words:
+            assert word in problem, (word, problem)
+
+
+def test_private_vip_of_the_database_host_refused():
+    problems = problems_of_both(sipha_private_vip="10.0.0.21", sipha_db_host="10.0.0.21")
+    assert len(problems) == 2 and all("the database host (sipha_db_host)" in p for p in problems), problems
+
+
+def test_private_vip_must_be_the_same_on_every_node():
+    problems = problems_of(sipha_private_vip="10.0.0.100")
+    assert problems == [
+        "sipha_private_vip differs between the nodes (none on node2; 10.0.0.100 on node1); set it once in "
+        "group_vars/sip_proxies."
+    ]

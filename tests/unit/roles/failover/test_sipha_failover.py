@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import textwrap
+import time
 
 import pytest
 
@@ -58,6 +59,11 @@ STUBS = {
             if [ -e "$STATE/link-down" ]; then echo "3: eth1: <BROADCAST,MULTICAST> mtu 1500 state DOWN"
             else echo "3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP mode DEFAULT\    link/ether 02:00:00:00:00:0b brd ff:ff:ff:ff:ff:ff"; fi ;;
           "route replace default via "*) shift 3; echo "default $* " > "$STATE/route" ;;
+          # The floating private address is on eth0 while $STATE/private-vip exists.
+          "addr replace 10.0.0.100/24 dev eth0") touch "$STATE/private-vip" ;;
+          "addr del 10.0.0.100/24 dev eth0") rm "$STATE/private-vip" ;;
+          "-o addr show dev eth0")
+            [ -e "$STATE/private-vip" ] && echo "2: eth0    inet 10.0.0.100/24 scope global secondary eth0"; true ;;
           "route del default dev eth1") [ -e "$STATE/route" ] && rm "$STATE/route" ;;
           "route show default dev eth1") [ -e "$STATE/route" ] && sed 's/ dev eth1//' "$STATE/route"; true ;;
           *) echo "unexpected: ip $*" >&2; exit 99 ;;
@@ -182,6 +188,9 @@ def node(tmp_path):
 
         def has(self, name):
             return (state / name).exists()
+
+        def add_setting(self, line):
+            conf.write_text(conf.read_text() + line + "\n")
 
         def set(self, name, present=True):
             if present and name == "route":
@@ -1019,3 +1028,101 @@ def test_turning_both_off_lets_a_held_down_node_back(damped):
     damped.run("check")
     assert (damped.run_dir / "vip-yield").read_text() == "0\n"
     assert "the guard and flap damping are off" in damped.read("journal")
+
+
+# The floating private address (sipha_private_vip), which faces the media
+# servers: first in the group after the VIP, last out.
+
+
+def _arping_calls(node):
+    """The gratuitous ARP runs in the background: wait for its call."""
+    for _attempt in range(100):
+        calls = [call for call in node.calls() if call.startswith("arping -q -U")]
+        if calls:
+            return calls
+        time.sleep(0.05)
+    return []
+
+
+def test_up_adds_the_private_vip_first_and_announces_it(node):
+    node.add_setting("PRIVATE_IF=eth0")
+    node.add_setting("PRIVATE_VIP=10.0.0.100/24")
+    node.set("vip")
+    result = node.run("up")
+    assert result.returncode == 0, result.stderr
+    calls = [call for call in node.calls() if not call.startswith(("systemctl is-active", "arping"))]
+    assert calls[:2] == [
+        "ip addr replace 10.0.0.100/24 dev eth0",
+        "ip route replace default via 203.0.113.1 dev eth1 src 203.0.113.10",
+    ], calls
+    assert node.has("private-vip")
+    assert _arping_calls(node) == ["arping -q -U -c 3 -I eth0 10.0.0.100"]
+
+
+def test_down_removes_the_private_vip_last(node):
+    node.add_setting("PRIVATE_IF=eth0")
+    node.add_setting("PRIVATE_VIP=10.0.0.100/24")
+    node.set("route")
+    node.set("private-vip")
+    assert node.run("down").returncode == 0
+    assert node.calls()[-1] == "ip addr del 10.0.0.100/24 dev eth0"
+    assert not node.has("private-vip") and not node.has("route")
+
+
+def test_a_failing_private_vip_stops_the_group_before_the_route(node, tmp_path):
+    node.add_setting("PRIVATE_IF=eth0")
+    node.add_setting("PRIVATE_VIP=10.0.0.200/24")  # the stand-in ip refuses any other address
+    node.set("vip")
+    assert node.run("up").returncode == 1
+    assert not node.has("route")
+    assert "could not add 10.0.0.200/24 to eth0" in node.read("journal")
+
+
+def test_heartbeat_route_member_carries_the_private_vip(node):
+    node.add_setting("PRIVATE_IF=eth0")
+    node.add_setting("PRIVATE_VIP=10.0.0.100/24")
+    node.set("vip")
+    assert node.run("resource", "route", "start").returncode == 0
+    assert node.has("private-vip") and node.has("route")
+    assert node.run("resource", "route", "status").stdout == "running\n"
+    node.set("private-vip", present=False)
+    assert node.run("resource", "route", "status").stdout == "stopped\n"
+    node.set("private-vip")
+    assert node.run("resource", "route", "stop").returncode == 0
+    assert not node.has("private-vip") and not node.has("route")
+
+
+def test_without_a_private_vip_nothing_touches_the_private_nic(node):
+    node.set("vip")
+    assert node.run("up").returncode == 0
+    assert node.run("down").returncode == 0
+    assert not [call for call in node.calls() if "eth0" in call]
+
+
+# The takeover command (OpenSIPS's dialogs: the sharing tag of the node
+# that holds the group).
+
+
+def test_up_runs_the_takeover_command_once_the_group_is_up(node):
+    node.add_setting("TAKEOVER_COMMAND='echo took-over >> \"$STATE/calls\"'")
+    node.set("vip")
+    assert node.run("up").returncode == 0
+    calls = [call for call in node.calls() if not call.startswith("systemctl is-active")]
+    assert calls[-2:] == ["systemctl start extra.service", "took-over"], calls
+    assert "up: ran echo took-over" in node.read("journal")
+
+
+def test_a_failing_takeover_command_is_logged_and_the_group_stays_up(node):
+    node.add_setting("TAKEOVER_COMMAND=false")
+    node.set("vip")
+    assert node.run("up").returncode == 0
+    assert node.has("route") and node.has("active-extra.service")
+    assert "up: false failed; the group stays up" in node.read("journal")
+
+
+def test_heartbeat_runs_the_takeover_command_with_the_proxy_member(node):
+    node.add_setting("TAKEOVER_COMMAND='echo took-over >> \"$STATE/calls\"'")
+    assert node.run("resource", "proxy", "proxy.service", "start").returncode == 0
+    assert node.calls()[-1] == "took-over"
+    assert node.run("resource", "addon", "relay.service", "start").returncode == 0
+    assert node.calls().count("took-over") == 1
