@@ -248,7 +248,7 @@ def _wildcard_problem(listeners, allowed, public_interface):
 
 def node_state(
     links, routes, sockets_text, vip, private_interface="eth0", public_interface="eth1", gateway=None, sip_port=5060,
-    check_sip=False, expect="any", wildcard_allowed=None,
+    check_sip=False, expect="any", wildcard_allowed=None, private_vip=None,
 ):
     """Facts and problems of one node.
 
@@ -257,7 +257,9 @@ def node_state(
     in one list, ``sockets_text`` what ``ss -H -l -n -u -t`` printed. Raises
     ParameterError for parameters that cannot be right. ``wildcard_allowed``
     ("tcp/22", "udp/694") lists what may listen on every address; None
-    checks nothing of the kind.
+    checks nothing of the kind. ``private_vip`` (the floating private
+    address, with or without prefix) must be on the private NIC of the VIP
+    holder and nowhere else; None or "" checks nothing of the kind.
 
     Each broken rule gives at most one sentence, and each default route is
     blamed once: a route on the private NIC is a private gateway, never also
@@ -280,6 +282,11 @@ def node_state(
             elif link is public and info.get("scope") == "global":
                 public_addresses.append("%s/%s" % (address, info.get("prefixlen")))
     holds_vip = bool(vip_on)
+    private_vip_ip = _address(private_vip, "private_vip") if private_vip else None
+    private_vip_on = [
+        link.get("ifname") for link in links for info in link.get("addr_info") or []
+        if private_vip_ip is not None and info.get("local") == str(private_vip_ip)
+    ]
     vip_interface = public_interface if public_interface in vip_on else (vip_on[0] if vip_on else None)
     public_link_up = public is not None and link_up(public)
 
@@ -336,6 +343,20 @@ def node_state(
             % (vip_ip, public_interface, public.get("operstate"), ",".join(public.get("flags") or []) or "none")
         )
 
+    if private_vip_ip is not None:
+        if holds_vip and private_interface not in private_vip_on:
+            problems.append(
+                "This node holds the VIP %s but not the floating private address %s on %s; the media servers' "
+                "requests of calls that are up go nowhere: the failover scripts add it with the group "
+                "(sipha-failover up)." % (vip_ip, private_vip_ip, private_interface)
+            )
+        elif not holds_vip and private_vip_on:
+            problems.append(
+                "This node does not hold the VIP %s but has the floating private address %s (on %s); the node that "
+                "holds the group has it too, and the media servers' calls split between the two: remove it here "
+                "(ip addr del)." % (vip_ip, private_vip_ip, ", ".join(private_vip_on))
+            )
+
     if wildcard_allowed is not None:
         wildcard_problem = _wildcard_problem(wildcards, wildcard_allowed, public_interface)
         if wildcard_problem:
@@ -352,6 +373,7 @@ def node_state(
         # What a repair removes: every default route but the holder's one.
         "stray_default_routes": [entry for entry in defaults if entry is not allowed],
         "public_addresses": public_addresses,
+        "holds_private_vip": bool(private_vip_on),
         "sip_listening": sip_listening,
         "sip_sockets": sip_sockets,
         "wildcard_listeners": wildcards,

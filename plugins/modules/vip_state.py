@@ -69,6 +69,12 @@ options:
         VIP. When not given, such sockets are only reported in RV(wildcard_listeners).
     type: list
     elements: str
+  private_vip:
+    description:
+      - The floating private address (C(sipha_private_vip)), with or without prefix length. When set, the VIP
+        holder must have it on O(private_interface) and a node without the VIP must not have it anywhere.
+    type: str
+    version_added: 0.7.0
   fail_on_problems:
     description:
       - Whether to fail when RV(problems) is not empty. The facts are returned in both cases.
@@ -202,6 +208,11 @@ public_addresses:
   type: list
   elements: str
   sample: []
+holds_private_vip:
+  description: Whether the node has the floating private address O(private_vip) (false without one).
+  returned: always
+  type: bool
+  sample: true
 sip_listening:
   description: Whether a UDP socket listens on the VIP or a wildcard address and O(sip_port).
   returned: always
@@ -273,6 +284,7 @@ def main():
             check_sip=dict(type="bool", default=False),
             expect=dict(type="str", choices=["active", "standby", "any"], default="any"),
             wildcard_allowed=dict(type="list", elements="str"),
+            private_vip=dict(type="str"),
             fail_on_problems=dict(type="bool", default=True),
         ),
         supports_check_mode=True,
@@ -292,7 +304,9 @@ def main():
     routes += [dict(route, family="inet6") for route in read_json(module, [ip, "-j", "-6", "route", "show", "default"], missing_family_ok=True)]
     sockets = read(module, [ss, "-H", "-l", "-n", "-u", "-t"])
 
-    state = vip_state.node_state(links, routes, sockets, check_sip=p["check_sip"], wildcard_allowed=p["wildcard_allowed"], **settings)
+    state = vip_state.node_state(
+        links, routes, sockets, check_sip=p["check_sip"], wildcard_allowed=p["wildcard_allowed"], private_vip=p["private_vip"], **settings
+    )
     if state["problems"] and p["fail_on_problems"]:
         module.fail_json(msg="%d problem(s) on this node: %s" % (len(state["problems"]), " ".join(state["problems"])), **state)
     module.exit_json(changed=False, **state)

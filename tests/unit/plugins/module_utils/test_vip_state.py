@@ -66,6 +66,7 @@ def test_healthy_active_node():
         "private_gateways": [],
         "stray_default_routes": [],
         "public_addresses": [],
+        "holds_private_vip": False,
         "sip_listening": True,
         "sip_sockets": ["udp 10.99.20.100:5060", "tcp 10.99.20.100:5060"],
         "wildcard_listeners": [],
@@ -86,6 +87,7 @@ def test_healthy_standby_node():
         "private_gateways": [],
         "stray_default_routes": [],
         "public_addresses": [],
+        "holds_private_vip": False,
         "sip_listening": False,  # 10.99.10.11:5060 is on the private address, not the VIP
         "sip_sockets": [],
         "wildcard_listeners": [],
@@ -442,3 +444,44 @@ def test_an_allowed_wildcard_listener_is_no_problem():
 
 def test_nothing_allowed_on_every_address():
     assert_one_problem(state("active-dualstack-listener", wildcard_allowed=[]), "udp *:5060", "only none may")
+
+
+# The floating private address (sipha_private_vip): on the holder's private
+# NIC, nowhere else. The recorded eth0 gets it as the kernel lists a second
+# address of the subnet.
+
+
+def with_private_vip(case):
+    links, routes, sockets = recorded(case)
+    for link in links:
+        if link["ifname"] == "eth0":
+            link["addr_info"].append({"family": "inet", "local": "10.99.10.100", "prefixlen": 24, "scope": "global",
+                                      "secondary": True, "label": "eth0", "valid_life_time": 4294967295,
+                                      "preferred_life_time": 4294967295})
+    return links, routes, sockets
+
+
+def test_holder_with_the_private_vip_is_sound():
+    result = vip_state.node_state(*with_private_vip("active"), private_vip="10.99.10.100", **IPV4)
+    assert result["holds_private_vip"] and result["problems"] == []
+
+
+def test_holder_without_the_private_vip_is_reported():
+    result = state("active", private_vip="10.99.10.100/24")
+    assert not result["holds_private_vip"]
+    assert_one_problem(result, "holds the VIP 10.99.20.100 but not the floating private address 10.99.10.100 on eth0")
+
+
+def test_standby_with_the_private_vip_is_reported():
+    result = vip_state.node_state(*with_private_vip("standby"), private_vip="10.99.10.100", **IPV4)
+    assert_one_problem(result, "does not hold the VIP", "has the floating private address 10.99.10.100 (on eth0)")
+
+
+def test_standby_without_the_private_vip_and_no_private_vip_at_all_are_sound():
+    assert state("standby", private_vip="10.99.10.100")["problems"] == []
+    assert state("active", private_vip="")["problems"] == []
+
+
+def test_a_private_vip_that_is_no_address_is_refused():
+    with pytest.raises(vip_state.ParameterError, match="private_vip must be an IP address"):
+        state("active", private_vip="ten.nine")
