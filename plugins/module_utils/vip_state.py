@@ -31,6 +31,11 @@ def _address(value, name):
         )
 
 
+def check_private_vip(private_vip):
+    """The floating private address as an address; ParameterError when it is none."""
+    return _address(private_vip, "private_vip")
+
+
 def check_parameters(vip, private_interface="eth0", public_interface="eth1", gateway=None, sip_port=5060, expect="any"):
     """Return the VIP and the gateway as addresses, or raise ParameterError.
 
@@ -282,7 +287,7 @@ def node_state(
             elif link is public and info.get("scope") == "global":
                 public_addresses.append("%s/%s" % (address, info.get("prefixlen")))
     holds_vip = bool(vip_on)
-    private_vip_ip = _address(private_vip, "private_vip") if private_vip else None
+    private_vip_ip = check_private_vip(private_vip) if private_vip else None
     private_vip_on = [
         link.get("ifname") for link in links for info in link.get("addr_info") or []
         if private_vip_ip is not None and info.get("local") == str(private_vip_ip)

@@ -293,6 +293,8 @@ def main():
     settings = dict((key, p[key]) for key in ("vip", "private_interface", "public_interface", "gateway", "sip_port", "expect"))
     try:
         vip_state.check_parameters(**settings)
+        if p["private_vip"]:
+            vip_state.check_private_vip(p["private_vip"])
     except vip_state.ParameterError as e:
         module.fail_json(msg=str(e))
 

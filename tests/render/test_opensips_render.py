@@ -142,12 +142,13 @@ def test_lab_like_cluster(run_render):
         assert {"db_mysql", "db_text", "proto_udp", "proto_tcp", "usrloc", "registrar", "dialog", "dispatcher",
                 "nathelper", "rtpengine", "mi_fifo"} <= set(loaded(cfg))
         assert not {"db_postgres", "rtpproxy", "proto_tls"} & set(loaded(cfg))
-        # Shared database: sql-only usrloc, realtime dialogs, both with the same URL.
+        # Shared database: sql-only usrloc (dialogs are replicated between the
+        # nodes, not written to the shared table), the same URL for both.
         url = "mysql://kamailio:Xq7-render-test-secret@10.0.0.21:3306/kamailio"
         assert modparam([db], "usrloc", "db_url") == url
         assert modparam([db], "dialog", "db_url") == url
         assert modparam([cfg], "usrloc", "working_mode_preset") == "sql-only"
-        assert modparam([cfg], "dialog", "db_mode") == "1"
+        assert modparam([cfg], "dialog", "db_mode") == "0"
         assert "create_dialog();" in cfg
         # OPTIONS to the proxy itself are answered.
         assert 'sl_send_reply(200, "Keepalive");' in cfg
@@ -295,7 +296,7 @@ def test_tcp_and_tls(run_render):
 
 def test_postgresql_and_the_other_modes(run_render):
     files = render(run_render, sipha_db_engine="postgresql", opensips_usrloc_db_mode="write_back",
-                   opensips_dialog_db_mode="delayed", opensips_protocols="[udp]")
+                   opensips_dialog_db_mode="delayed", opensips_protocols="[udp]", opensips_dialog_replication=False)
     cfg, db = files[("sip-a", "opensips.cfg")], files[("sip-a", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
     assert "db_postgres" in loaded(cfg) and "db_mysql" not in loaded(cfg)
@@ -306,7 +307,8 @@ def test_postgresql_and_the_other_modes(run_render):
 
 
 def test_write_through_and_shutdown_modes(run_render):
-    files = render(run_render, opensips_usrloc_db_mode="write_through", opensips_dialog_db_mode="shutdown")
+    files = render(run_render, opensips_usrloc_db_mode="write_through", opensips_dialog_db_mode="shutdown",
+                   opensips_dialog_replication=False)
     cfg = files[("sip-c", "opensips.cfg")]
     assert modparam([cfg], "usrloc", "working_mode_preset") == "single-instance-sql-write-through"
     assert modparam([cfg], "dialog", "db_mode") == "3"
@@ -405,5 +407,7 @@ def test_no_dialog_replication(run_render):
     cfg = files[("sip-a", "opensips.cfg")]
     assert not {"proto_bin", "clusterer"} & set(loaded(cfg))
     assert "set_dlg_sharing_tag" not in cfg and "socket=bin:" not in cfg
+    # The dialogs in the shared table then, as opensips_dialog_db_mode says.
+    assert modparam([cfg], "dialog", "db_mode") == "1"
     # Without a floating private address the kernel picks the source (mhomed).
     assert "$fs" not in cfg

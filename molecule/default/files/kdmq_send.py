@@ -15,7 +15,9 @@ import socket
 
 def request(dest, port, local):
     branch = "z9hG4bK-kdmq-%08x" % random.getrandbits(32)
-    body = '{"action":1,"h_entry":1,"h_id":1,"state":4,"callid":"planted@attacker"}'
+    # Action 0 (none): a node that handles it answers and changes nothing,
+    # so the test's own KDMQ from the other node plants no dialog.
+    body = '{"action":0}'
     return (
         "KDMQ sip:dialog@%s:%d SIP/2.0\r\n"
         "Via: SIP/2.0/UDP %s:%d;branch=%s\r\n"

@@ -12,12 +12,14 @@ version_added: 0.7.0
 description:
   - Puts together, call by call, what the lab's SIPp logs and tcpdump's
     captures say of the calls that were up when the active node died: the
-    caller's log (its media port, and how the call ended), the answering
-    end's log (its host and media port), and the RTP streams each host
+    caller's log (the call's number, hence its media port, and how the call
+    ended), the answering end's log (its host, the call's number, and the
+    200 OK to a BYE it sent), and the RTP streams each host
     received (C(sipha-lab-rtp streams), keyed by destination address:port).
   - A call passes when both ends received RTP after the takeover, neither
     end's longest silence exceeded the takeover's outage and a second, and
-    the call ended with a BYE answered 200.
+    the call ended with a BYE answered 200 (a BYE from the answering end:
+    received by the caller, and its 200 OK back at the answering end).
 options:
   _input:
     description:
@@ -72,7 +74,8 @@ _value:
 import re
 
 _ANSWERED = re.compile(r"^(\S+) answered by .* call (\d+)$")
-_ENDED = re.compile(r"^(\S+) ended by ")
+_ENDED = re.compile(r"^(\S+) ended by (this end's|a BYE from the other end)")
+_BYE_ANSWERED = re.compile(r"^BYE (\S+) answered")
 _INVITE = re.compile(r"^INVITE (\S+) .*call=(\d+)$")
 # A packet every 20 ms: a silence of up to this is no gap at all.
 _SLACK_S = 1.0
@@ -92,7 +95,7 @@ def _stream(streams, port):
 
 def held_calls(callers, answers, streams, caller_host, fault_time, outage_s, answer_media_port=6000):
     fault_time, outage_s = float(fault_time), float(outage_s)
-    answered, ended = [], set()
+    answered, ended, hung_up_by_callee = [], set(), set()
     for run in callers:
         for line in run["lines"]:
             match = _ANSWERED.match(line.strip())
@@ -101,12 +104,17 @@ def held_calls(callers, answers, streams, caller_host, fault_time, outage_s, ans
             match = _ENDED.match(line.strip())
             if match:
                 ended.add(match.group(1))
-    callees = {}
+                if match.group(2) != "this end's":
+                    hung_up_by_callee.add(match.group(1))
+    callees, callee_bye_answered = {}, set()
     for host, lines in answers.items():
         for line in lines:
             match = _INVITE.match(line.strip())
             if match:
                 callees[match.group(1)] = (host, media_port(answer_media_port, match.group(2)))
+            match = _BYE_ANSWERED.match(line.strip())
+            if match:
+                callee_bye_answered.add(match.group(1))
     limit = outage_s + _SLACK_S
     verdicts = []
     for call_id, caller_port in answered:
@@ -123,13 +131,15 @@ def held_calls(callers, answers, streams, caller_host, fault_time, outage_s, ans
                 why.append("the %s's RTP stopped for %.2f s (at most %.2f s)" % (name, stream["max_gap"], limit))
         if call_id not in ended:
             why.append("no BYE answered 200")
+        elif call_id in hung_up_by_callee and call_id not in callee_bye_answered:
+            why.append("the answering end's BYE got no 200 back")
         verdicts.append({
             "call_id": call_id,
             "caller_gap_s": ends["caller"]["max_gap"] if ends["caller"] else None,
             "callee_gap_s": ends["callee"]["max_gap"] if ends["callee"] else None,
             "callee": host,
             "resumed": not any("RTP" in reason for reason in why),
-            "ended": call_id in ended,
+            "ended": call_id in ended and (call_id not in hung_up_by_callee or call_id in callee_bye_answered),
             "passed": not why,
             "why": "; ".join(why),
         })

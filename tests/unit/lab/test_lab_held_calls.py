@@ -32,7 +32,8 @@ ANSWERED = "c1@x answered by sipha-lab-media media1 call 1"
 
 
 def test_a_call_whose_media_came_back_in_time_and_ended_passes():
-    verdicts = judge([ANSWERED, "c1@x ended by a BYE from the other end"])
+    answers = {"media1": ["INVITE c1@x pai= call=2", "BYE c1@x answered"]}
+    verdicts = judge([ANSWERED, "c1@x ended by a BYE from the other end"], answers=answers)
     assert verdicts == [{"call_id": "c1@x", "caller_gap_s": 2.7, "callee_gap_s": 3.1, "callee": "media1",
                          "resumed": True, "ended": True, "passed": True, "why": ""}]
 
@@ -73,3 +74,9 @@ def test_the_media_port_follows_sipps_auto_media_port():
     assert media_port(6000, 1) == 6000
     assert media_port(22000, 3) == 22008
     assert media_port(6000, 2501) == 6000  # SIPp wraps after 2,500 calls
+
+
+def test_a_bye_from_the_answering_end_needs_its_200_back_there():
+    verdict = judge([ANSWERED, "c1@x ended by a BYE from the other end"])[0]
+    assert not verdict["passed"] and not verdict["ended"]
+    assert verdict["why"] == "the answering end's BYE got no 200 back"

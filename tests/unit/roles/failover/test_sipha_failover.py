@@ -1126,3 +1126,15 @@ def test_heartbeat_runs_the_takeover_command_with_the_proxy_member(node):
     assert node.calls()[-1] == "took-over"
     assert node.run("resource", "addon", "relay.service", "start").returncode == 0
     assert node.calls().count("took-over") == 1
+
+
+def test_route_repair_puts_the_private_vip_back_too(node):
+    node.add_setting("PRIVATE_IF=eth0")
+    node.add_setting("PRIVATE_VIP=10.0.0.100/24")
+    node.set("vip")
+    assert node.run("route", "repair").returncode == 0
+    assert node.has("private-vip") and node.has("route")
+    # Already there: left alone.
+    before = len(node.calls())
+    assert node.run("route", "repair").returncode == 0
+    assert "ip addr replace 10.0.0.100/24 dev eth0" not in node.calls()[before:]
