@@ -21,6 +21,11 @@ setup (INVITE sent, no 200 OK yet) or hanging up (BYE sent, no 200 OK yet),
 the ones a node that dies may take with it. The failed node is then put
 back and the next trial waits until it is a ready standby.
 
+Every trial (the database's and the partition's too) also holds 20 calls
+with RTP both ways across the fault (held_calls.py): the calls up at the
+fault, whether their media resumed, their longest silence, and whether
+they ended with a BYE answered 200.
+
 A database trial (--db-outage SECONDS) fails no node: the shared
 database's service is stopped for that long and started again while the
 probe runs and the client tries a REGISTER every 0.2 s. Nothing may move:
@@ -58,6 +63,7 @@ import sys
 import time
 
 import vip_timeline
+from held_calls import HeldCalls, HeldCallsError
 
 FAULTS = ("node-stopped", "proxy-crashed", "link-down")
 RUNS = "/var/lib/sipha-lab/bench"  # on the client
@@ -184,7 +190,7 @@ class Lab:
         return None
 
     # --- the client ----------------------------------------------------------
-    def sipp(self, name, scenario, inf, count, rate, hold_ms=0, trace_msg=False, background=False):
+    def sipp(self, name, scenario, inf, count, rate, hold_ms=0, trace_msg=False, background=False, extra=()):
         run = "%s/%s" % (RUNS, name)
         argv = [
             "sipp", "%s:%d" % (self.vip, self.facts["sip_port"]),
@@ -202,6 +208,7 @@ class Lab:
         ]
         if trace_msg:
             argv += ["-trace_msg", "-message_file", "messages.log"]
+        argv += list(extra)
         script = "rm -rf %s && mkdir -p %s && cd %s && exec env TZ=UTC %s" % (run, run, run, " ".join(argv))
         command = ["docker", "exec", self.client, "bash", "-c", script]
         if background:
@@ -433,19 +440,36 @@ def register_verdict(tries, stopped, starting):
     }
 
 
+def register_every_user(lab, before):
+    """Register every lab user through the VIP; SIPp's counts."""
+    users = lab.facts["phone_users"]
+    registered = lab.sipp("register", "/etc/sipha-lab/register.xml", "/etc/sipha-lab/users.csv", users, 200)
+    if registered["successful"] != users:
+        raise BenchError("only %d of %d users registered before %s" % (registered["successful"], users, before))
+    return registered
+
+
+def held_line(result):
+    """The log's words on a trial's held calls."""
+    gaps = result["held_gaps_s"]
+    return "held calls: %d up at the fault (%d followed by the standby), media resumed in %d (longest gap %s s), " \
+        "%d ended cleanly" % (result["held_up_at_fault"], result["held_followed_by_standby"],
+                              result["held_media_resumed"], max(gaps) if gaps else "-", result["held_ended_cleanly"])
+
+
 def db_outage(lab, seconds, number):
     """One database trial: stopped for `seconds`, started again; nothing may move."""
     users = lab.facts["phone_users"]
     active = lab.wait_whole()
     time.sleep(3)
-    registered = lab.sipp("register", "/etc/sipha-lab/register.xml", "/etc/sipha-lab/users.csv", users, 200)
-    if registered["successful"] != users:
-        raise BenchError("only %d of %d users registered before the outage" % (registered["successful"], users))
+    registered = register_every_user(lab, "the outage")
+    held = HeldCalls(lab, docker_exec, RUNS)
+    held.start(active)
     watch = seconds + 45
     probe = lab.start_probe(watch)
     tries = lab.start_register_tries(watch)
     time.sleep(3)
-    stopped = lab.database("stop")[1]
+    stopping, stopped = lab.database("stop")
     try:
         time.sleep(seconds)
     finally:
@@ -456,6 +480,8 @@ def db_outage(lab, seconds, number):
     verdict = register_verdict(lab.stop_register_tries(tries), stopped, starting)
     holders = lab.holders()
     reached = lab.sipp("phones", "/etc/sipha-lab/call-phone.xml", "/etc/sipha-lab/users.csv", users, 250)
+    # Nothing moves: the calls may not lose their media at all (a second's slack).
+    verdict.update(held.finish(stopping, 0.0))
     result = dict({
         "trial": number,
         "db_down_s": round(starting - stopped, 3),
@@ -469,10 +495,10 @@ def db_outage(lab, seconds, number):
         "registrations_lost": users - reached["successful"],
     }, **verdict)
     log("db-down trial %d: %.1f s away, holder %s -> %s, %d changes of the answering node, %d/%d probes answered, "
-        "REGISTER 200 %s s after the start (%d of %d tries got 200 during the outage), %d registrations lost" % (
+        "REGISTER 200 %s s after the start (%d of %d tries got 200 during the outage), %d registrations lost; %s" % (
             number, result["db_down_s"], active, holders, result["answering_node_changes"], result["probes_answered"],
             result["probes_sent"], result["register_back_s"], result["register_ok_during_outage"],
-            result["register_tries_during_outage"], result["registrations_lost"]))
+            result["register_tries_during_outage"], result["registrations_lost"], held_line(result)))
     return result
 
 
@@ -496,6 +522,10 @@ def partition(lab, seconds, number):
     # The guard keeps the VIP with a node that has held it for longer than
     # its grace; the last trial may have moved it.
     time.sleep(lab.facts["vip_guard_grace"] + 2)
+    # The held calls' phones.
+    register_every_user(lab, "the cut")
+    held = HeldCalls(lab, docker_exec, RUNS)
+    held.start(holder)
     monitor_log = MONITOR_LOG % number
     iface = lab.facts["public_interface"]
     macs = dict((node, docker_exec(container, "cat /sys/class/net/%s/address" % iface).stdout.strip().lower())
@@ -510,6 +540,7 @@ def partition(lab, seconds, number):
     private = lab.facts["private_addresses"]
     cuts = [(holder, private[other]) for other in lab.nodes if other != holder]
     cuts += [(other, private[holder]) for other in lab.nodes if other != holder]
+    cut_at = time.time()
     try:
         for node, address in cuts:
             docker_exec(lab.nodes[node], "ip route add blackhole %s/32" % address)
@@ -533,7 +564,8 @@ def partition(lab, seconds, number):
     logs = dict((node, docker_exec(container, "cat %s" % monitor_log).stdout) for node, container in lab.nodes.items())
     seen = vip_timeline.timeline(lab.vip, holder, macs[holder], logs, docker_exec(lab.facts["router"], "cat %s" % monitor_log).stdout)
     holders = lab.holders()
-    result = {
+    # Nothing moves: the calls may not lose their media at all (a second's slack).
+    result = dict({
         "trial": number,
         "cut_s": seconds,
         "holder_before": holder,
@@ -549,11 +581,11 @@ def partition(lab, seconds, number):
         "probe_longest_gap_s": summary["longest_outage_s"],
         "probes_sent": summary["sent"],
         "probes_answered": summary["answered"],
-    }
+    }, **held.finish(cut_at, 0.0))
     log("partition trial %d: %d s cut, holder %s -> %s; %s added the VIP; two holders %.3f s, router elsewhere %.3f s; "
-        "%d/%d probes answered; standby again %s s after the heal" % (
+        "%d/%d probes answered; standby again %s s after the heal; %s" % (
             number, seconds, holder, holders, seen["added_by"], seen["both_held_s"], seen["router_elsewhere_s"],
-            summary["answered"], summary["sent"], back_s))
+            summary["answered"], summary["sent"], back_s, held_line(result)))
     return result
 
 
@@ -563,9 +595,9 @@ def trial(lab, fault, number):
     active = lab.wait_whole()
     # Give the standby a few quiet seconds as a real one would have.
     time.sleep(3)
-    registered = lab.sipp("register", "/etc/sipha-lab/register.xml", "/etc/sipha-lab/users.csv", users, 200)
-    if registered["successful"] != users:
-        raise BenchError("only %d of %d users registered before the fault" % (registered["successful"], users))
+    registered = register_every_user(lab, "the fault")
+    held = HeldCalls(lab, docker_exec, RUNS)
+    held.start(active)
 
     # The load covers 3 s before the fault and the fault's whole window: the
     # crash loop itself takes a few seconds, and every outage so far ended
@@ -601,7 +633,10 @@ def trial(lab, fault, number):
         reached = None
         if new_active:
             reached = lab.sipp("phones", "/etc/sipha-lab/call-phone.xml", "/etc/sipha-lab/users.csv", users, 250)
-        result = {
+        outage = outage_after(summary, start, new_active) if new_active else None
+        # Without a takeover every held call is lost: judged against the whole wait.
+        held_result = held.finish(start, outage if outage is not None else window + 20)
+        result = dict({
             "trial": number,
             "fault": fault,
             "from": active,
@@ -610,7 +645,7 @@ def trial(lab, fault, number):
             "fault_window_s": round(end - start, 3),
             "fault_command_s": [round(moment, 3) for moment in command_window],
             "probe_outages": summary.get("outages", []),
-            "outage_s": outage_after(summary, start, new_active) if new_active else None,
+            "outage_s": outage,
             "probe_longest_gap_s": summary["longest_outage_s"],
             "probes_sent": summary["sent"],
             "probes_answered": summary["answered"],
@@ -621,10 +656,10 @@ def trial(lab, fault, number):
             "calls_in_setup_at_fault": in_setup,
             "calls_hanging_up_at_fault": hanging_up,
             "failed_calls": failed_call_timelines(messages, start) if load_result["failed"] else {},
-        }
+        }, **held_result)
         log("trial %d %s: %s -> %s, outage %s s, %d/%d calls failed (%d in setup, %d hanging up), "
-            "%d registrations lost" % (number, fault, active, new_active, result["outage_s"], result["calls_failed"],
-                                       calls, in_setup, hanging_up, result["registrations_lost"]))
+            "%d registrations lost; %s" % (number, fault, active, new_active, result["outage_s"], result["calls_failed"],
+                                           calls, in_setup, hanging_up, result["registrations_lost"], held_line(result)))
     finally:
         lab.repair(fault, active)
     return result
@@ -742,6 +777,6 @@ def main(argv=None):
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except BenchError as error:
+    except (BenchError, HeldCallsError) as error:
         print("benchmark failed: %s" % error, file=sys.stderr)
         sys.exit(1)

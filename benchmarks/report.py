@@ -133,6 +133,101 @@ def plot(runs, path):
     figure.savefig(path, dpi=110)
 
 
+def held_trials(run):
+    """A run's trials (a fault's, the shared database's or the private network's) that held calls through it."""
+    trials = run.get("trials") or run.get("db_outage") or run.get("partition") or []
+    return [trial for trial in trials if "held_up_at_fault" in trial]
+
+
+def fault_of(run):
+    return run.get("fault") or ("db-down" if "db_outage" in run else "partition")
+
+
+def held_order(runs):
+    """The runs that held calls, by profile (as first met) and fault."""
+    runs = [run for run in runs if held_trials(run)]
+    profiles = []
+    for run in runs:
+        if run["profile"] not in profiles:
+            profiles.append(run["profile"])
+    faults = FAULT_ORDER + ("db-down", "partition")
+    return sorted(runs, key=lambda run: (profiles.index(run["profile"]), faults.index(fault_of(run))))
+
+
+def held_rows(runs):
+    """One line per profile and fault: the calls up at the fault, their media, how they ended."""
+    rows = []
+    for run in held_order(runs):
+        trials = held_trials(run)
+        gaps = [gap for trial in trials for gap in trial["held_gaps_s"]]
+        outages = [trial["outage_s"] for trial in trials if trial.get("outage_s") is not None]
+        rows.append({
+            "profile": run["profile"],
+            "fault": fault_of(run),
+            "trials": len(trials),
+            "calls": sum(trial["held_calls"] for trial in trials),
+            "up_at_fault": sum(trial["held_up_at_fault"] for trial in trials),
+            "followed_by_standby": sum(trial["held_followed_by_standby"] for trial in trials),
+            "media_resumed": sum(trial["held_media_resumed"] for trial in trials),
+            "gap_median_s": round(statistics.median(gaps), 3) if gaps else None,
+            "gap_p95_s": percentile(gaps, 0.95) if gaps else None,
+            "gap_max_s": max(gaps) if gaps else None,
+            # Faults that move nothing have no outage: the media may not stop at all.
+            "outage_median_s": round(statistics.median(outages), 3) if outages else None,
+            "ended_cleanly": sum(trial["held_ended_cleanly"] for trial in trials),
+            "passed": sum(trial["held_passed"] for trial in trials),
+        })
+    return rows
+
+
+def held_table(rows):
+    lines = [
+        "| established calls | fault | trials | calls up at the fault | media resumed | media gap: median / p95 / max s "
+        "| outage: median s | ended cleanly (BYE answered 200) | passed (gap <= outage + 1 s, ended cleanly) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append("| %s | %s | %d | %d of %d | %d | %s / %s / %s | %s | %d | %d |" % (
+            row["profile"], row["fault"], row["trials"], row["up_at_fault"], row["calls"], row["media_resumed"],
+            fmt(row["gap_median_s"]), fmt(row["gap_p95_s"]), fmt(row["gap_max_s"]),
+            fmt(row["outage_median_s"]) if row["outage_median_s"] is not None else "none (nothing moves)",
+            row["ended_cleanly"], row["passed"]))
+    return lines
+
+
+def plot_held(runs, path):
+    """Every held call's longest RTP silence, per profile and fault, against the outages."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = held_order(runs)
+    if not runs:
+        return
+    labels = ["%s\n%s" % (run["profile"], fault_of(run)) for run in runs]
+    gaps = [[gap for trial in held_trials(run) for gap in trial["held_gaps_s"]] for run in runs]
+    figure, axes = plt.subplots(figsize=(max(8, 1.1 * len(runs)), 5))
+    axes.boxplot(gaps, whis=(0, 100))
+    labelled = False
+    for index, run in enumerate(runs, start=1):
+        axes.scatter([index] * len(gaps[index - 1]), gaps[index - 1], s=8, alpha=0.4, color="tab:blue")
+        outages = [trial["outage_s"] for trial in held_trials(run) if trial.get("outage_s") is not None]
+        if outages:
+            axes.scatter([index + 0.25] * len(outages), outages, s=14, marker="x", color="tab:red",
+                         label=None if labelled else "outage of the trial (probe)")
+            labelled = True
+    axes.set_xticks(range(1, len(labels) + 1), labels, rotation=35, ha="right", fontsize=8)
+    axes.set_ylabel("longest RTP silence of a call (s)")
+    axes.set_title("Calls up at the fault: media gap per call (box: min-max), outage per trial (x)")
+    axes.set_ylim(bottom=0)
+    axes.grid(axis="y", alpha=0.3)
+    if labelled:
+        axes.legend(loc="upper right", fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
 def fmt(value):
     return "-" if value is None else ("%.2f" % value)
 
@@ -224,7 +319,7 @@ def partition_table(rows):
     return lines
 
 
-def table(rows, rollouts, machine, stabilities=(), db_outages=(), partitions=()):
+def table(rows, rollouts, machine, stabilities=(), db_outages=(), partitions=(), held=()):
     lines = [
         "Measured on %s (%s CPUs, %s, kernel %s, Docker %s), %s." % (
             machine.get("cpu", "?"), machine.get("cpus", "?"), machine.get("os", "?"),
@@ -241,6 +336,8 @@ def table(rows, rollouts, machine, stabilities=(), db_outages=(), partitions=())
             row["registered_per_trial"], row["calls_failed"], row["calls_in_setup_at_fault"],
             row["calls_hanging_up_at_fault"],
             "yes" if row["meets_targets"] else "**no**"))
+    if held:
+        lines += [""] + held_table(held)
     if rollouts:
         lines += [
             "",
@@ -334,10 +431,12 @@ def main(argv=None):
     with open(os.path.join(args.results, "summary.json"), "w") as handle:
         json.dump({"machine": machine, "rows": rows, "rollouts": rollouts,
                    "stability": [dict(run["stability"], profile=run["profile"]) for run in stabilities],
-                   "db_outage": db_outage_rows(db_outages), "partition": partition_rows(partitions)},
+                   "db_outage": db_outage_rows(db_outages), "partition": partition_rows(partitions),
+                   "held_calls": held_rows(runs + db_outages + partitions)},
                   handle, indent=1)
     plot(runs, os.path.join(args.results, "outage.png"))
-    text = table(rows, rollouts, machine, stabilities, db_outages, partitions)
+    plot_held(runs + db_outages + partitions, os.path.join(args.results, "held-calls.png"))
+    text = table(rows, rollouts, machine, stabilities, db_outages, partitions, held_rows(runs + db_outages + partitions))
     write_readme(args.readme, text)
     print(text)
     return 0

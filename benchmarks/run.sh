@@ -6,7 +6,8 @@
 # For each HA manager the lab is built fresh and site.yml is timed on it
 # twice (the first rollout, then a re-run that must change nothing). Each
 # profile of that manager is then rolled out on the same lab and failed
-# BENCH_TRIALS times per fault.
+# BENCH_TRIALS times per fault. Every trial of every fault holds 20 calls
+# with RTP across it (held_calls.py): their media and how they ended.
 #
 #   BENCH_PROFILES  profiles to run (benchmarks/profiles/<name>.yml)
 #   BENCH_FAULTS    node-stopped proxy-crashed link-down db-down partition

@@ -65,8 +65,10 @@ _value:
   description:
     - One entry per call the caller logged as answered, in the caller's
       order, with C(call_id), C(caller_gap_s), C(callee_gap_s) (None where
-      that end received nothing), C(resumed), C(ended), C(passed) and, when
-      it did not pass, C(why).
+      that end received nothing), C(back) (both ends received RTP after the
+      takeover, however late), C(resumed) (and neither was silent for
+      longer than allowed), C(ended), C(passed) and, when it did not pass,
+      C(why).
   type: list
   elements: dict
 """
@@ -122,11 +124,15 @@ def held_calls(callers, answers, streams, caller_host, fault_time, outage_s, ans
         host, callee_port = callees.get(call_id, (None, None))
         ends["callee"] = _stream(streams.get(host), callee_port) if host else None
         why = []
+        # Both ends received RTP after the takeover, however late.
+        back = True
         for name, stream in sorted(ends.items()):
             if stream is None:
                 why.append("the %s received no RTP" % name)
+                back = False
             elif stream["last"] <= fault_time + outage_s:
                 why.append("the %s's RTP stopped at the takeover" % name)
+                back = False
             elif stream["max_gap"] > limit:
                 why.append("the %s's RTP stopped for %.2f s (at most %.2f s)" % (name, stream["max_gap"], limit))
         if call_id not in ended:
@@ -138,6 +144,7 @@ def held_calls(callers, answers, streams, caller_host, fault_time, outage_s, ans
             "caller_gap_s": ends["caller"]["max_gap"] if ends["caller"] else None,
             "callee_gap_s": ends["callee"]["max_gap"] if ends["callee"] else None,
             "callee": host,
+            "back": back,
             "resumed": not any("RTP" in reason for reason in why),
             "ended": call_id in ended and (call_id not in hung_up_by_callee or call_id in callee_bye_answered),
             "passed": not why,

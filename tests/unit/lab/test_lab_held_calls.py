@@ -35,13 +35,14 @@ def test_a_call_whose_media_came_back_in_time_and_ended_passes():
     answers = {"media1": ["INVITE c1@x pai= call=2", "BYE c1@x answered"]}
     verdicts = judge([ANSWERED, "c1@x ended by a BYE from the other end"], answers=answers)
     assert verdicts == [{"call_id": "c1@x", "caller_gap_s": 2.7, "callee_gap_s": 3.1, "callee": "media1",
-                         "resumed": True, "ended": True, "passed": True, "why": ""}]
+                         "back": True, "resumed": True, "ended": True, "passed": True, "why": ""}]
 
 
 def test_a_silence_longer_than_the_outage_and_a_second_fails():
     streams = {"client": {"10.66.30.10:20000": stream(gap=3.6)}, "media1": {"10.66.10.31:6004": stream()}}
     verdict = judge([ANSWERED, "c1@x ended by this end's BYE"], streams=streams)[0]
     assert not verdict["passed"] and not verdict["resumed"]
+    assert verdict["back"]  # late, but back
     assert verdict["why"] == "the caller's RTP stopped for 3.60 s (at most 3.50 s)"
 
 
@@ -49,12 +50,14 @@ def test_media_that_never_came_back_fails():
     streams = {"client": {"10.66.30.10:20000": stream(last=1001.0, gap=0.02)}, "media1": {"10.66.10.31:6004": stream()}}
     verdict = judge([ANSWERED, "c1@x ended by this end's BYE"], streams=streams)[0]
     assert verdict["why"] == "the caller's RTP stopped at the takeover"
+    assert not verdict["back"]
 
 
 def test_an_end_that_received_nothing_fails():
     verdict = judge([ANSWERED, "c1@x ended by this end's BYE"], answers={})[0]
     assert verdict["callee"] is None and verdict["callee_gap_s"] is None
     assert verdict["why"] == "the callee received no RTP"
+    assert not verdict["back"]
 
 
 def test_a_call_without_its_bye_answered_fails_though_its_media_came_back():
