@@ -28,6 +28,7 @@ def test_the_default_nics_with_ipv6(run_render):
             "net.ipv4.conf.eth1.rp_filter": 1,
             "net.ipv4.conf.eth1.arp_ignore": 1,
             "net.ipv4.conf.eth1.arp_announce": 2,
+            "net.ipv4.neigh.eth0.unres_qlen_bytes": 16384,
             "net.ipv6.conf.eth1.accept_ra": 0,
             "net.ipv6.conf.eth1.autoconf": 0,
         }, name
@@ -44,6 +45,7 @@ def test_a_dotted_nic_name_takes_the_slash_form(run_render):
         assert seen["net/ipv4/conf/bond0.10/rp_filter"] == 2
         assert seen["net/ipv4/conf/bond0.20/rp_filter"] == 1
         assert seen["net/ipv4/conf/bond0.20/arp_ignore"] == 1
+        assert seen["net/ipv4/neigh/bond0.10/unres_qlen_bytes"] == 16384
         assert seen["net/ipv6/conf/bond0.20/accept_ra"] == 0
         assert not [key for key in seen if "bond0.20." in key or "bond0.10." in key]
 
