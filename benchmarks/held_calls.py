@@ -64,6 +64,11 @@ def summary(verdicts, expected, followed):
     }
 
 
+# rtpengine 10.5 (Debian 12) and 12 (Debian 13) name the fields of
+# `list sessions` differently ("foreign:yes", "frgn:y").
+SESSION_KEYS = {"frgn": "foreign", "del": "deletionmark", "creat": "created"}
+
+
 def followed_sessions(text, since):
     """The calls of `rtpengine-ctl list sessions all` set up by another relay at or after `since` (epoch s).
 
@@ -73,10 +78,14 @@ def followed_sessions(text, since):
     """
     count = 0
     for line in text.splitlines():
-        fields = dict(field.strip().split(":", 1) for field in line.split("|") if ":" in field)
-        fields = dict((key.strip(), value.strip()) for key, value in fields.items())
-        if fields.get("foreign") == "yes" and fields.get("deletionmark") == "no" \
-                and int(fields.get("created", 0)) >= int(since):
+        fields = {}
+        for field in line.split("|"):
+            key, colon, value = field.partition(":")
+            if colon:
+                fields[SESSION_KEYS.get(key.strip(), key.strip())] = value.strip()
+        # "yes"/"no" or "y"/"n": the first letter says it.
+        if fields.get("foreign", "")[:1] == "y" and fields.get("deletionmark", "")[:1] == "n" \
+                and int(fields.get("created") or 0) >= int(since):
             count += 1
     return count
 

@@ -47,6 +47,12 @@ def test_the_standby_follows_the_calls_another_relay_set_up_since_the_start():
     assert held_calls.followed_sessions("error: connection refused", 0) == 0
 
 
+def test_newer_rtpengine_names_the_fields_shorter():
+    text = ("ID:   1-77@10.66.30.10 | del:n | creat:  1796549855 | prx:127.0.0.1:51950 | redis: 1 | frgn:y | rec:n\n"
+            "ID:   2-77@10.66.30.10 | del:n | creat:  1796549855 | prx:127.0.0.1:51950 | redis: 1 | frgn:n | rec:n\n")
+    assert held_calls.followed_sessions(text, 1796549850) == 1
+
+
 def held_trial(gaps, outage=3.0, up=20, back=None, passed=None, ended=None):
     return {"outage_s": outage, "held_calls": 20, "held_up_at_fault": up, "held_followed_by_standby": up,
             "held_media_resumed": len(gaps) if back is None else back, "held_media_resumed_in_time": len(gaps),
