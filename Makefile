@@ -25,7 +25,7 @@ help:
 	@echo "make lab-down   remove the lab's containers and networks (keeps the package cache)"
 	@echo "make lab-clean  lab-down and remove the package cache volume too"
 	@echo "make status     what is where in the running lab"
-	@echo "make bench      failover and rollout benchmarks on the lab (about 90 minutes)"
+	@echo "make bench      failover and rollout benchmarks on the lab (about two hours)"
 	@echo "make build      build the collection tarball"
 
 setup:
