@@ -87,6 +87,15 @@ def summarise(run):
     return row
 
 
+def profiles_in_order(runs):
+    """The runs' profiles, each once, in the order first met."""
+    profiles = []
+    for run in runs:
+        if run["profile"] not in profiles:
+            profiles.append(run["profile"])
+    return profiles
+
+
 def load_runs(results):
     runs = []
     for path in sorted(glob.glob(os.path.join(results, "*.*.json"))):
@@ -95,10 +104,7 @@ def load_runs(results):
             continue
         with open(path) as handle:
             runs.append(json.load(handle))
-    profiles = []
-    for run in runs:
-        if run["profile"] not in profiles:
-            profiles.append(run["profile"])
+    profiles = profiles_in_order(runs)
     runs.sort(key=lambda run: (profiles.index(run["profile"]), FAULT_ORDER.index(run["fault"])))
     return runs
 
@@ -146,10 +152,7 @@ def fault_of(run):
 def held_order(runs):
     """The runs that held calls, by profile (as first met) and fault."""
     runs = [run for run in runs if held_trials(run)]
-    profiles = []
-    for run in runs:
-        if run["profile"] not in profiles:
-            profiles.append(run["profile"])
+    profiles = profiles_in_order(runs)
     faults = FAULT_ORDER + ("db-down", "partition")
     return sorted(runs, key=lambda run: (profiles.index(run["profile"]), faults.index(fault_of(run))))
 
