@@ -8,7 +8,10 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_FORCE_COLOR ?= 0
 export PY_COLORS ?= 0
 
-LAB_INVENTORY := inventories/lab
+# LAB_DB=galera: the shared database as a Galera cluster (db1, db2 and an
+# arbitrator, inventories/lab_galera), as the molecule default scenario runs it.
+LAB_DB ?= single
+LAB_INVENTORY := inventories/lab$(if $(filter galera,$(LAB_DB)), -i inventories/lab_galera)
 # In the order they run, one after the other (scripts/molecule-all.sh).
 # default first: the static checks start with the first faults and need
 # about 15 minutes beside them at nice 19, which default's faults (about 15)

@@ -70,7 +70,11 @@ class Settings(object):
         self.addon_units = env.get("ADDON_UNITS", "").split()
         self.addon_standby = env.get("ADDON_STANDBY", "hot")
         self.sip_check = env.get("SIP_CHECK", "no") == "yes"
-        self.sip_port = env.get("SIP_PORT", "5060")
+        # The port the check asks on the VIP: the proxy's health socket, with
+        # a worker of its own that phones' requests never occupy
+        # (sipha_health_port). The name stays: a rollout replaces this file
+        # before sipha-health, which reads it.
+        self.sip_port = env.get("HEALTH_PORT") or env.get("SIP_PORT", "5060")
         self.sip_timeout = env.get("SIP_TIMEOUT", "1.0")
         self.peers = env.get("PEERS", "").split()
         self.vip_guard = env.get("VIP_GUARD", "no") == "yes"

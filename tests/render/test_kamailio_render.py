@@ -62,6 +62,8 @@ def test_defaults_for_three_nodes(run_render):
         for proto in ("udp", "tcp"):
             assert "listen=%s:203.0.113.10:5060 advertise 203.0.113.10:5060" % proto in cfg
             assert "listen=%s:%s:5060\n" % (proto, own_ip) in cfg
+        # The health check's socket, last, with a worker of its own.
+        assert "socket_workers=1\nlisten=udp:203.0.113.10:5059\n" in cfg
         # Every other node's private address is an alias, not this one's.
         aliases = re.findall(r"^alias=(\S+)$", cfg, re.M)
         assert sorted(aliases) == sorted("%s:5060" % ip.partition("/")[0] for other, ip in NODES.items() if other != name)

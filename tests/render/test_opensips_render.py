@@ -130,6 +130,8 @@ def test_lab_like_cluster(run_render):
         assert sockets(cfg) == [
             "udp:203.0.113.10:5060 as 203.0.113.10:5060", "udp:%s:5060" % own_ip,
             "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:%s:5060" % own_ip,
+            # The health check's socket, with a worker of its own.
+            "udp:203.0.113.10:5059 use_workers 1",
             "bin:%s:5566" % own_ip,
         ]
         assert "ip_nonlocal_bind" in cfg
@@ -261,6 +263,7 @@ def test_ipv6_vip_and_private_addresses(run_render):
     assert sockets(cfg) == [
         "udp:[2001:db8:10::100]:5060 as [2001:db8:10::100]:5060", "udp:[2001:db8:1::11]:5060",
         "tcp:[2001:db8:10::100]:5060 as [2001:db8:10::100]:5060", "tcp:[2001:db8:1::11]:5060",
+        "udp:[2001:db8:10::100]:5059 use_workers 1",
         "bin:[2001:db8:1::11]:5566",
     ]
     assert [line for line in code_lines(cfg) if line.startswith("alias=")] == ["alias=any:[2001:db8:1::12]:5060"]
@@ -282,10 +285,12 @@ def test_tcp_and_tls(run_render):
     assert sockets(cfg) == [
         "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:10.0.0.12:5060",
         "tls:203.0.113.10:5061 as 203.0.113.10:5061", "tls:10.0.0.12:5061",
+        "udp:203.0.113.10:5059 use_workers 1",
         "bin:10.0.0.12:5566",
     ]
     assert {"proto_tcp", "proto_tls", "tls_mgm", "tls_openssl"} <= set(loaded(cfg))
-    assert "proto_udp" not in loaded(cfg)
+    # UDP for the health check's socket only.
+    assert [s for s in sockets(cfg) if s.startswith("udp:")] == ["udp:203.0.113.10:5059 use_workers 1"]
     # 3.x's tls_mgm names the domain of each setting.
     assert modparam([cfg], "tls_mgm", "server_domain") == "default"
     assert modparam([cfg], "tls_mgm", "certificate") == "[default]/etc/ssl/sip.pem"
@@ -382,6 +387,7 @@ def test_dialogs_replicated_and_the_floating_private_address(run_render):
         assert sockets(cfg) == [
             "udp:203.0.113.10:5060 as 203.0.113.10:5060", "udp:%s:5060" % own_ip, "udp:10.0.0.100:5060",
             "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:%s:5060" % own_ip, "tcp:10.0.0.100:5060",
+            "udp:203.0.113.10:5059 use_workers 1",
             "bin:%s:5566" % own_ip,
         ]
         assert {"proto_bin", "clusterer"} <= set(loaded(cfg))

@@ -273,6 +273,14 @@ def test_a_silent_proxy_fails_the_services_before_the_guard_probes():
     assert verdict == health.OK and "sip" not in node.asked
 
 
+def test_the_health_check_asks_the_proxys_health_port():
+    # failover.conf names the proxy's health socket (sipha_health_port);
+    # without it, the phones' port as before.
+    conf = settings_for("active", HEALTH_PORT="5059")
+    assert conf.sip_port == "5059"
+    assert settings_for("active").sip_port == "5060"
+
+
 def test_the_guard_keeps_a_healthy_holder_out():
     conf, node = prepared()
     node.guard_lets_in = False
