@@ -33,6 +33,15 @@ it counts the changes of the node answering the probe, the probes lost,
 the REGISTERs answered 200 during the outage, how soon after the start a
 REGISTER gets its 200 again, and the users who cannot be called after.
 
+A database host trial (--db-host-killed, a Galera lab: make bench with
+BENCH_DB=galera) fails no proxy node: the database host that holds the
+database's floating address is killed under calls to the registered users
+and a REGISTER every 0.2 s. The proxies' VIP may not move; it measures how
+soon the other database host held the address, the window in which
+REGISTERs and calls failed, the users who cannot be called after, and how
+soon the killed host was Synced again after it booted (it rejoins by
+itself, no playbook).
+
 A partition trial (--partition SECONDS, keepalived) fails no node either:
 the private network between the VIP holder and the other nodes is cut both
 ways (blackhole routes) for that long while everything stays up, then
@@ -64,6 +73,7 @@ import time
 
 import vip_timeline
 from held_calls import HeldCalls, HeldCallsError
+from lab_failure_window import lab_failure_window  # held_calls put the lab's plugins on the path
 
 FAULTS = ("node-stopped", "proxy-crashed", "link-down")
 RUNS = "/var/lib/sipha-lab/bench"  # on the client
@@ -71,6 +81,8 @@ PROBE_PIDFILE = "/run/sipha-bench-probe.pid"
 REGISTER_TRIES_PIDFILE = "/run/sipha-bench-register.pid"
 REGISTER_EVERY = 0.2
 LOAD_RATE = 20  # calls per second, the issue's steady load
+DB_LOAD_RATE = 10  # calls per second to the registered users while a database host dies
+DB_WATCH_S = 40  # the load and the REGISTER tries around a database host's death
 LOAD_HOLD_MS = 1000  # each call lasts a second, so calls are up across the fault
 PROBE_EVERY = 0.02
 MONITOR_LOG = "/root/sipha-bench-monitor.%d.log"  # per partition trial, on the nodes and the router
@@ -103,12 +115,12 @@ def run_local(argv, timeout=600):
 
 
 class Lab:
-    def __init__(self, facts, inventory, rejoin_playbook):
+    def __init__(self, facts, inventories, rejoin_playbook):
         self.facts = facts
         self.nodes = facts["nodes"]  # inventory name -> container
         self.client = facts["client"]
         self.vip = facts["vip"]
-        self.inventory = inventory
+        self.inventories = inventories
         self.rejoin_playbook = rejoin_playbook
         self.timers = self.read_timers()
 
@@ -188,6 +200,35 @@ class Lab:
                 return holders[0]
             time.sleep(0.2)
         return None
+
+    # --- the replicated database (Galera) ---------------------------------
+    def db_holder(self):
+        """The database host (inventory name) that holds the database's floating address, or None."""
+        for host, container in self.facts["db_hosts"].items():
+            proc = docker_exec(container, "ip -o addr show to %s" % self.facts["db_address"], check=False)
+            if self.facts["db_address"] in proc.stdout:
+                return host
+        return None
+
+    def db_synced(self, host):
+        return docker_exec(self.facts["db_hosts"][host], self.facts["db_synced_check"], check=False).returncode == 0
+
+    def wait_db_whole(self, timeout=300):
+        """Every database host Synced and the address on one of them; that one."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            holder = self.db_holder()
+            if holder and all(self.db_synced(host) for host in self.facts["db_hosts"]):
+                return holder
+            time.sleep(1)
+        raise BenchError("the database cluster was not whole within %d s" % timeout)
+
+    def wait_db_address(self, host, timeout=30):
+        """When `host` held the database's address (epoch seconds; None: not within `timeout`)."""
+        script = ("for _ in $(seq %d); do ip -o addr show to %s | grep -q . && { date +%%s.%%N; exit 0; }; sleep 0.05; "
+                  "done; exit 1" % (timeout * 20, self.facts["db_address"]))
+        proc = docker_exec(self.facts["db_hosts"][host], script, timeout=timeout + 30, check=False)
+        return float(proc.stdout.split()[-1]) if proc.returncode == 0 else None
 
     # --- the client ----------------------------------------------------------
     def sipp(self, name, scenario, inf, count, rate, hold_ms=0, trace_msg=False, background=False, extra=()):
@@ -320,7 +361,8 @@ class Lab:
             docker_exec(container, "systemctl is-system-running --wait", check=False, timeout=180)
             # Docker hands a restarted container its own addresses back; the
             # node role takes them away, as on any node that rejoins.
-            run_local(["ansible-playbook", "-i", self.inventory, self.rejoin_playbook, "--limit", node])
+            inventories = [word for inventory in self.inventories for word in ("-i", inventory)]
+            run_local(["ansible-playbook"] + inventories + [self.rejoin_playbook, "--limit", node])
 
 
 def seconds(value):
@@ -440,6 +482,16 @@ def register_verdict(tries, stopped, starting):
     }
 
 
+def failure_window(tries, fault):
+    """The failed REGISTER tries of a fault at epoch `fault`: how many, and from the start of the first to the
+    end of the last, in seconds after the fault (None without failures)."""
+    failed = [(begun, ended) for begun, ended, ok in tries if not ok]
+    if not failed:
+        return {"failed": 0, "from_s": None, "to_s": None}
+    return {"failed": len(failed), "from_s": round(min(b for b, e in failed) - fault, 2),
+            "to_s": round(max(e for b, e in failed) - fault, 2)}
+
+
 def register_every_user(lab, before):
     """Register every lab user through the VIP; SIPp's counts."""
     users = lab.facts["phone_users"]
@@ -499,6 +551,77 @@ def db_outage(lab, seconds, number):
             number, result["db_down_s"], active, holders, result["answering_node_changes"], result["probes_answered"],
             result["probes_sent"], result["register_back_s"], result["register_ok_during_outage"],
             result["register_tries_during_outage"], result["registrations_lost"], held_line(result)))
+    return result
+
+
+def db_host_killed(lab, number):
+    """One database host trial (Galera): the host that serves is killed; the proxies' VIP may not move."""
+    users = lab.facts["phone_users"]
+    release_every_node(lab)
+    active = lab.wait_whole()
+    killed = lab.wait_db_whole()
+    survivor = [host for host in lab.facts["db_hosts"] if host != killed][0]
+    time.sleep(3)
+    registered = register_every_user(lab, "the database host's death")
+    held = HeldCalls(lab, docker_exec, RUNS)
+    held.start(active)
+    probe = lab.start_probe(DB_WATCH_S + 10)
+    tries = lab.start_register_tries(DB_WATCH_S)
+    calls = DB_LOAD_RATE * DB_WATCH_S
+    load = lab.sipp("db-load", "/etc/sipha-lab/call-phone.xml", "/etc/sipha-lab/users.csv", calls, DB_LOAD_RATE,
+                    background=True)
+    time.sleep(5)
+    before = time.time()
+    run_local(["docker", "kill", lab.facts["db_hosts"][killed]])
+    try:
+        moved = lab.wait_db_address(survivor)
+        try:
+            load.wait(timeout=DB_WATCH_S + RECV_TIMEOUT_MS / 1000 + 60)
+        except subprocess.TimeoutExpired:
+            raise BenchError("the call load did not end")
+        stat = docker_exec(lab.client, "cat %s/db-load/stat.csv" % RUNS).stdout
+        load_result = lab.sipp_result("db-load")
+        summary = lab.stop_probe(probe)
+        register = failure_window(lab.stop_register_tries(tries), before)
+        holders = lab.holders()
+        reached = lab.sipp("phones", "/etc/sipha-lab/call-phone.xml", "/etc/sipha-lab/users.csv", users, 250)
+        # The proxies' VIP stays: the calls up keep their media, a pause of the proxy aside.
+        held_result = held.finish(before, 0.0)
+    finally:
+        started = time.time()
+        run_local(["docker", "start", lab.facts["db_hosts"][killed]])
+    deadline = started + 180
+    while not lab.db_synced(killed) and time.time() < deadline:
+        time.sleep(0.5)
+    rejoined = time.time() - started if lab.db_synced(killed) else None
+    call_window = lab_failure_window(stat, before)
+    result = dict({
+        "trial": number,
+        "db_killed": killed,
+        "db_address_moved_s": round(moved - before, 2) if moved else None,
+        "holder_before": active,
+        "holders_after": holders,
+        "answering_node_changes": max(0, len(summary.get("answers_in_turn", [])) - 1),
+        "probe_longest_gap_s": summary["longest_outage_s"],
+        "probes_sent": summary["sent"],
+        "probes_answered": summary["answered"],
+        "register_tries_failed": register["failed"],
+        "register_failed_from_s": register["from_s"],
+        "register_failed_to_s": register["to_s"],
+        "calls": calls,
+        "calls_failed": load_result["failed"],
+        "calls_failed_from_s": call_window["from_s"],
+        "calls_failed_to_s": call_window["to_s"],
+        "registered": registered["successful"],
+        "registrations_lost": users - reached["successful"],
+        "rejoined_s": round(rejoined, 1) if rejoined is not None else None,
+    }, **held_result)
+    log("db-host trial %d: %s killed, address on %s after %s s; VIP %s -> %s, longest probe gap %s s; REGISTER tries "
+        "failed %d (%s..%s s), calls failed %d of %d (%s..%s s); %d registrations lost; Synced again %s s after its "
+        "start; %s" % (number, killed, survivor, result["db_address_moved_s"], active, holders,
+                       result["probe_longest_gap_s"], register["failed"], register["from_s"], register["to_s"],
+                       load_result["failed"], calls, call_window["from_s"], call_window["to_s"],
+                       result["registrations_lost"], result["rejoined_s"], held_line(result)))
     return result
 
 
@@ -745,15 +868,19 @@ def main(argv=None):
                       help="no node fails: stop the shared database this long, then start it; count what moved")
     what.add_argument("--partition", type=positive_int, metavar="SECONDS",
                       help="no node fails: cut the private network around the holder this long; count holders and moves")
+    what.add_argument("--db-host-killed", action="store_true",
+                      help="no proxy node fails: kill the Galera host that serves; count failures, losses, moves")
     parser.add_argument("--trials", type=int, default=10)
-    parser.add_argument("--inventory", default="inventories/lab")
+    parser.add_argument("--inventory", action="append", help="the lab's inventories (default: inventories/lab)")
     parser.add_argument("--rejoin-playbook", default="benchmarks/rejoin.yml")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
 
     with open(args.facts) as handle:
         facts = json.load(handle)
-    lab = Lab(facts, args.inventory, args.rejoin_playbook)
+    if args.db_host_killed and len(facts.get("db_hosts") or {}) < 2:
+        raise BenchError("--db-host-killed needs a Galera lab (make bench with BENCH_DB=galera)")
+    lab = Lab(facts, args.inventory or ["inventories/lab"], args.rejoin_playbook)
     if args.stability:
         result = stability(lab, args.stability)
         with open(args.out, "w") as handle:
@@ -761,6 +888,8 @@ def main(argv=None):
         return 0
     if args.partition is not None:
         return dated_trials(args, facts, lab, "partition", lambda number: partition(lab, args.partition, number))
+    if args.db_host_killed:
+        return dated_trials(args, facts, lab, "db_host_killed", lambda number: db_host_killed(lab, number))
     if args.db_outage is not None:
         return dated_trials(args, facts, lab, "db_outage", lambda number: db_outage(lab, args.db_outage, number))
     trials = []

@@ -99,8 +99,8 @@ def profiles_in_order(runs):
 def load_runs(results):
     runs = []
     for path in sorted(glob.glob(os.path.join(results, "*.*.json"))):
-        if path.endswith((".rollout.json", ".stability.json", ".db-down.json", ".partition.json", "summary.json",
-                          "machine.json")):
+        if path.endswith((".rollout.json", ".stability.json", ".db-down.json", ".partition.json",
+                          ".db-host-killed.json", "summary.json", "machine.json")):
             continue
         with open(path) as handle:
             runs.append(json.load(handle))
@@ -141,19 +141,21 @@ def plot(runs, path):
 
 def held_trials(run):
     """A run's trials (a fault's, the shared database's or the private network's) that held calls through it."""
-    trials = run.get("trials") or run.get("db_outage") or run.get("partition") or []
+    trials = run.get("trials") or run.get("db_outage") or run.get("partition") or run.get("db_host_killed") or []
     return [trial for trial in trials if "held_up_at_fault" in trial]
 
 
 def fault_of(run):
-    return run.get("fault") or ("db-down" if "db_outage" in run else "partition")
+    if run.get("fault"):
+        return run["fault"]
+    return "db-down" if "db_outage" in run else "db-host-killed" if "db_host_killed" in run else "partition"
 
 
 def held_order(runs):
     """The runs that held calls, by profile (as first met) and fault."""
     runs = [run for run in runs if held_trials(run)]
     profiles = profiles_in_order(runs)
-    faults = FAULT_ORDER + ("db-down", "partition")
+    faults = FAULT_ORDER + ("db-down", "db-host-killed", "partition")
     return sorted(runs, key=lambda run: (profiles.index(run["profile"]), faults.index(fault_of(run))))
 
 
@@ -279,6 +281,61 @@ def db_outage_table(rows):
     return lines
 
 
+def span(trials, start, end):
+    """The earliest start and the latest end of the trials' failure windows (seconds after the fault)."""
+    starts = [t[start] for t in trials if t[start] is not None]
+    ends = [t[end] for t in trials if t[end] is not None]
+    return (min(starts) if starts else None), (max(ends) if ends else None)
+
+
+def db_host_killed_rows(runs):
+    """One line per profile of db-host-killed trials (Galera): the VIP stays, nothing is lost."""
+    rows = []
+    for run in runs:
+        trials = run["db_host_killed"]
+        moved = [t["db_address_moved_s"] for t in trials if t["db_address_moved_s"] is not None]
+        rejoined = [t["rejoined_s"] for t in trials if t["rejoined_s"] is not None]
+        rows.append(dict(run_head(run, trials), **{
+            "address_moved_median_s": statistics.median(moved) if moved else None,
+            "address_moved_max_s": max(moved) if moved else None,
+            "address_never_moved": len(trials) - len(moved),
+            "vip_moves": sum(max(t["answering_node_changes"], int(t["holders_after"] != [t["holder_before"]]))
+                             for t in trials),
+            "probe_longest_gap_max_s": max((t["probe_longest_gap_s"] or 0 for t in trials), default=None),
+            "register_tries_failed": sum(t["register_tries_failed"] for t in trials),
+            "register_failed_span_s": span(trials, "register_failed_from_s", "register_failed_to_s"),
+            "calls": sum(t["calls"] for t in trials),
+            "calls_failed": sum(t["calls_failed"] for t in trials),
+            "calls_failed_span_s": span(trials, "calls_failed_from_s", "calls_failed_to_s"),
+            "registrations_lost": sum(t["registrations_lost"] for t in trials),
+            "rejoined_max_s": max(rejoined) if rejoined else None,
+            "never_rejoined": len(trials) - len(rejoined),
+        }))
+    return rows
+
+
+def window_text(window):
+    return "-" if window[0] is None else "%s to %s s" % (fmt(window[0]), fmt(window[1]))
+
+
+def db_host_killed_table(rows):
+    lines = [
+        "| database host killed (Galera) | measured | trials | address on the other host: median / max s | VIP moves "
+        "| longest OPTIONS gap: max s | REGISTER tries failed (when, after the kill) | calls failed (when) "
+        "| registrations lost | Synced again after its start: max s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append("| %s | %s | %d | %s / %s%s | %d | %s | %d (%s) | %d of %d (%s) | %d | %s%s |" % (
+            row["profile"], row["date"], row["trials"], fmt(row["address_moved_median_s"]),
+            fmt(row["address_moved_max_s"]),
+            " (%d never)" % row["address_never_moved"] if row["address_never_moved"] else "", row["vip_moves"],
+            fmt(row["probe_longest_gap_max_s"]), row["register_tries_failed"], window_text(row["register_failed_span_s"]),
+            row["calls_failed"], row["calls"], window_text(row["calls_failed_span_s"]), row["registrations_lost"],
+            fmt(row["rejoined_max_s"]), " (%d never)" % row["never_rejoined"] if row["never_rejoined"] else ""))
+    return lines
+
+
 def partition_rows(runs):
     """One line per profile of partition trials: the guard must leave one holder, nothing may move."""
     rows = []
@@ -322,7 +379,7 @@ def partition_table(rows):
     return lines
 
 
-def table(rows, rollouts, machine, stabilities=(), db_outages=(), partitions=(), held=()):
+def table(rows, rollouts, machine, stabilities=(), db_outages=(), partitions=(), held=(), db_hosts_killed=()):
     lines = [
         "Measured on %s (%s CPUs, %s, kernel %s, Docker %s), %s." % (
             machine.get("cpu", "?"), machine.get("cpus", "?"), machine.get("os", "?"),
@@ -366,6 +423,8 @@ def table(rows, rollouts, machine, stabilities=(), db_outages=(), partitions=(),
                 result["calls"]))
     if db_outages:
         lines += [""] + db_outage_table(db_outage_rows(db_outages))
+    if db_hosts_killed:
+        lines += [""] + db_host_killed_table(db_host_killed_rows(db_hosts_killed))
     if partitions:
         lines += [""] + partition_table(partition_rows(partitions))
     return "\n".join(lines)
@@ -431,15 +490,17 @@ def main(argv=None):
     stabilities = load_kind(args.results, "stability")
     db_outages = load_kind(args.results, "db-down")
     partitions = load_kind(args.results, "partition")
+    db_hosts_killed = load_kind(args.results, "db-host-killed")
+    held = held_rows(runs + db_outages + db_hosts_killed + partitions)
     with open(os.path.join(args.results, "summary.json"), "w") as handle:
         json.dump({"machine": machine, "rows": rows, "rollouts": rollouts,
                    "stability": [dict(run["stability"], profile=run["profile"]) for run in stabilities],
                    "db_outage": db_outage_rows(db_outages), "partition": partition_rows(partitions),
-                   "held_calls": held_rows(runs + db_outages + partitions)},
+                   "db_host_killed": db_host_killed_rows(db_hosts_killed), "held_calls": held},
                   handle, indent=1)
     plot(runs, os.path.join(args.results, "outage.png"))
-    plot_held(runs + db_outages + partitions, os.path.join(args.results, "held-calls.png"))
-    text = table(rows, rollouts, machine, stabilities, db_outages, partitions, held_rows(runs + db_outages + partitions))
+    plot_held(runs + db_outages + db_hosts_killed + partitions, os.path.join(args.results, "held-calls.png"))
+    text = table(rows, rollouts, machine, stabilities, db_outages, partitions, held, db_hosts_killed)
     write_readme(args.readme, text)
     print(text)
     return 0

@@ -19,12 +19,15 @@
 #                   and how many trials (default 3)
 #   BENCH_STABILITY_S  seconds per profile with every node's CPUs saturated
 #                   and no fault, counting false failovers (default 60; 0: skip)
+#   BENCH_DB        single (default) or galera: the shared database as a
+#                   Galera cluster (inventories/lab_galera), which the fault
+#                   db-host-killed needs (BENCH_DB_TRIALS trials)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 profiles=${BENCH_PROFILES:-keepalived-advert-1s keepalived-fast heartbeat}
-faults=${BENCH_FAULTS:-node-stopped proxy-crashed link-down db-down partition}
+faults=${BENCH_FAULTS:-node-stopped proxy-crashed link-down db-down partition db-host-killed}
 trials=${BENCH_TRIALS:-10}
 # db-down: the shared database away this long, fewer trials (each lasts a minute or more).
 db_down_s=${BENCH_DB_DOWN_S:-20}
@@ -34,7 +37,10 @@ partition_trials=${BENCH_PARTITION_TRIALS:-3}
 stability_s=${BENCH_STABILITY_S:-60}
 results=benchmarks/results
 work=.cache/bench
-inventory=inventories/lab
+inventory=(-i inventories/lab)
+if [ "${BENCH_DB:-single}" = galera ]; then
+  inventory+=(-i inventories/lab_galera)
+fi
 mkdir -p "$results" "$work"
 
 step "Installing what the report needs (benchmarks/requirements.txt)"
@@ -46,12 +52,17 @@ step "Installing what the report needs (benchmarks/requirements.txt)"
 playbook() { # LOG PROFILE PLAYBOOK [ARGS...]
   local log=$1 profile=$2 playbook=$3
   shift 3
-  ansible-playbook -i "$inventory" -e @benchmarks/lab.yml -e @"benchmarks/profiles/$profile.yml" "$playbook" "$@" >"$log" 2>&1
+  ansible-playbook "${inventory[@]}" -e @benchmarks/lab.yml -e @"benchmarks/profiles/$profile.yml" "$playbook" "$@" >"$log" 2>&1
 }
 
 # The sum of changed= over the PLAY RECAP of a log.
 changed_in() {
   awk '/^PLAY RECAP/ { recap = 1; total = 0; next } recap && /changed=/ { sub(/.*changed=/, ""); total += $1 } END { print total + 0 }' "$1"
+}
+
+# The failover benchmark on the running lab, with this run's inventories.
+bench() {
+  python3 benchmarks/failover_bench.py --facts "$work/lab.json" --profile "$profile" "${inventory[@]/#-i/--inventory}" "$@"
 }
 
 manager_of() { awk '$1 == "sipha_ha_manager:" { print $2 }' "benchmarks/profiles/$1.yml"; }
@@ -89,9 +100,23 @@ for profile in $profiles; do
   docker cp roles/failover/files/sipha-sip-ping "$client:/usr/local/bin/sipha-sip-ping"
 
   for fault in $faults; do
+    if [ "$fault" = db-host-killed ]; then
+      if [ "${BENCH_DB:-single}" != galera ]; then
+        echo "db-host-killed needs BENCH_DB=galera (a replicated database); skipped"
+        continue
+      fi
+      step "$profile: $db_trials trials of the database host that serves killed"
+      bench --db-host-killed --trials "$db_trials" --out "$results/$profile.db-host-killed.json"
+      continue
+    fi
+    if [ "$fault" = db-down ] && [ "${BENCH_DB:-single}" = galera ]; then
+      # It stops one host's server; a Galera cluster would only move its address.
+      echo "db-down stops one database host: not with BENCH_DB=galera; skipped"
+      continue
+    fi
     if [ "$fault" = db-down ]; then
       step "$profile: $db_trials trials of the shared database away for $db_down_s s"
-      python3 benchmarks/failover_bench.py --facts "$work/lab.json" --profile "$profile" --db-outage "$db_down_s" \
+      bench --db-outage "$db_down_s" \
         --trials "$db_trials" --out "$results/$profile.db-down.json"
       continue
     fi
@@ -100,17 +125,17 @@ for profile in $profiles; do
       # this measures keepalived's VIP guard.
       [ "$manager" = keepalived ] || continue
       step "$profile: $partition_trials trials of the private network cut for $partition_s s"
-      python3 benchmarks/failover_bench.py --facts "$work/lab.json" --profile "$profile" --partition "$partition_s" \
+      bench --partition "$partition_s" \
         --trials "$partition_trials" --out "$results/$profile.partition.json"
       continue
     fi
     step "$profile: $trials trials of $fault"
-    python3 benchmarks/failover_bench.py --facts "$work/lab.json" --profile "$profile" --fault "$fault" \
+    bench --fault "$fault" \
       --trials "$trials" --out "$results/$profile.$fault.json"
   done
   if [ "$stability_s" -gt 0 ]; then
     step "$profile: $stability_s s with every node's CPUs saturated, no fault"
-    python3 benchmarks/failover_bench.py --facts "$work/lab.json" --profile "$profile" --stability "$stability_s" \
+    bench --stability "$stability_s" \
       --out "$results/$profile.stability.json"
   fi
 done

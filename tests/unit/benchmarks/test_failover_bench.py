@@ -262,3 +262,41 @@ def test_the_timeline_measures_two_holders_and_the_router_from_the_kernels_stamp
 def test_the_timeline_refuses_logs_without_the_cut():
     with pytest.raises(ValueError):
         vip_timeline.timeline("203.0.113.10", "node1", "02:00:00:00:00:0b", {"node1": "", "node2": ""}, "")
+
+
+def test_the_register_failure_window_spans_the_failed_tries_after_the_fault():
+    tries = [(99.0, 99.1, True), (100.4, 102.9, False), (103.0, 103.1, True), (103.2, 106.5, False), (107.0, 107.1, True)]
+    assert bench.failure_window(tries, 100.0) == {"failed": 2, "from_s": 0.4, "to_s": 6.5}
+    assert bench.failure_window([(1.0, 1.1, True)], 0.0) == {"failed": 0, "from_s": None, "to_s": None}
+
+
+def db_host_trial(**changes):
+    trial = {"trial": 1, "db_killed": "db1", "db_address_moved_s": 3.2, "holder_before": "node1",
+             "holders_after": ["node1"], "answering_node_changes": 0, "probe_longest_gap_s": 2.5, "probes_sent": 2000,
+             "probes_answered": 1870, "register_tries_failed": 2, "register_failed_from_s": 0.1,
+             "register_failed_to_s": 5.9, "calls": 400, "calls_failed": 9, "calls_failed_from_s": 6.0,
+             "calls_failed_to_s": 12.0, "registered": 500, "registrations_lost": 0, "rejoined_s": 5.1}
+    trial.update(changes)
+    return trial
+
+
+def test_a_database_host_killed_gets_its_own_table_with_its_failure_windows():
+    rows = report.db_host_killed_rows([{"profile": "p", "date": "2026-12-06", "db_host_killed": [
+        db_host_trial(),
+        db_host_trial(db_address_moved_s=3.8, register_failed_from_s=-0.2, calls_failed=0, calls_failed_from_s=None,
+                      calls_failed_to_s=None),
+        db_host_trial(db_address_moved_s=None, rejoined_s=None, holders_after=["node2"]),
+    ]}])
+    row = rows[0]
+    assert row["address_moved_max_s"] == 3.8 and row["address_never_moved"] == 1
+    assert row["vip_moves"] == 1 and row["never_rejoined"] == 1
+    assert row["register_failed_span_s"] == (-0.2, 5.9) and row["calls_failed_span_s"] == (6.0, 12.0)
+    line = report.db_host_killed_table(rows)[2]
+    assert line.startswith("| p | 2026-12-06 | 3 | 3.50 / 3.80 (1 never) | 1 | 2.50 | 6 (-0.20 to 5.90 s) | 18 of 1200")
+
+
+def test_a_database_host_trial_is_refused_on_a_lab_with_one_database_host(tmp_path):
+    facts = tmp_path / "lab.json"
+    facts.write_text('{"nodes": {}, "client": "c", "vip": "1", "db_hosts": {"db1": "x"}, "ha_manager": "keepalived"}')
+    with pytest.raises(bench.BenchError, match="needs a Galera lab"):
+        bench.main(["--facts", str(facts), "--profile", "p", "--db-host-killed", "--out", str(tmp_path / "o.json")])
