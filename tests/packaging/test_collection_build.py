@@ -28,11 +28,11 @@ TOP_LEVEL = (
     "changelogs", "docs", "inventories", "meta", "playbooks", "plugins", "roles",
 )
 USER_PLAYBOOKS = (
-    "playbooks/database_ready.yml", "playbooks/preflight.yml", "playbooks/site.yml",
+    "playbooks/database_ready.yml", "playbooks/database_start.yml", "playbooks/preflight.yml", "playbooks/site.yml",
     "playbooks/status.yml", "playbooks/switchover.yml", "playbooks/verify.yml",
 )
 LAB_PATHS = (
-    "benchmarks", "inventories/lab", "playbooks/lab_up.yml", "playbooks/lab_down.yml",
+    "benchmarks", "inventories/lab", "inventories/lab_galera", "playbooks/lab_up.yml", "playbooks/lab_down.yml",
     "playbooks/files", "playbooks/templates", "plugins/filter/lab_changed_tasks.py",
     "plugins/filter/lab_docker_networks.py", "plugins/filter/overlapping_networks.py",
 )
