@@ -492,6 +492,17 @@ def failure_window(tries, fault):
             "to_s": round(max(e for b, e in failed) - fault, 2)}
 
 
+def probe_figures(summary):
+    """What every trial that fails no proxy node keeps of its probe: changes of the answering node, the longest
+    gap, OPTIONS sent and answered."""
+    return {
+        "answering_node_changes": max(0, len(summary.get("answers_in_turn", [])) - 1),
+        "probe_longest_gap_s": summary["longest_outage_s"],
+        "probes_sent": summary["sent"],
+        "probes_answered": summary["answered"],
+    }
+
+
 def register_every_user(lab, before):
     """Register every lab user through the VIP; SIPp's counts."""
     users = lab.facts["phone_users"]
@@ -539,10 +550,7 @@ def db_outage(lab, seconds, number):
         "db_down_s": round(starting - stopped, 3),
         "holder_before": active,
         "holders_after": holders,
-        "answering_node_changes": max(0, len(summary.get("answers_in_turn", [])) - 1),
-        "probe_longest_gap_s": summary["longest_outage_s"],
-        "probes_sent": summary["sent"],
-        "probes_answered": summary["answered"],
+        **probe_figures(summary),
         "registered": registered["successful"],
         "registrations_lost": users - reached["successful"],
     }, **verdict)
@@ -601,10 +609,7 @@ def db_host_killed(lab, number):
         "db_address_moved_s": round(moved - before, 2) if moved else None,
         "holder_before": active,
         "holders_after": holders,
-        "answering_node_changes": max(0, len(summary.get("answers_in_turn", [])) - 1),
-        "probe_longest_gap_s": summary["longest_outage_s"],
-        "probes_sent": summary["sent"],
-        "probes_answered": summary["answered"],
+        **probe_figures(summary),
         "register_tries_failed": register["failed"],
         "register_failed_from_s": register["from_s"],
         "register_failed_to_s": register["to_s"],
@@ -700,10 +705,7 @@ def partition(lab, seconds, number):
         "router_macs": seen["router_macs"],
         "router_back_at_holder": seen["router_last_mac"] == macs[holder],
         "standby_again_after_heal_s": back_s,
-        "answering_node_changes": max(0, len(summary.get("answers_in_turn", [])) - 1),
-        "probe_longest_gap_s": summary["longest_outage_s"],
-        "probes_sent": summary["sent"],
-        "probes_answered": summary["answered"],
+        **probe_figures(summary),
     }, **held.finish(cut_at, 0.0))
     log("partition trial %d: %d s cut, holder %s -> %s; %s added the VIP; two holders %.3f s, router elsewhere %.3f s; "
         "%d/%d probes answered; standby again %s s after the heal; %s" % (
@@ -824,10 +826,7 @@ def stability(lab, seconds):
         "host_load_average_1min": load_average,
         "holder_before": active,
         "holders_after": holders,
-        "answering_node_changes": max(0, len(summary.get("answers_in_turn", [])) - 1),
-        "probe_longest_gap_s": summary["longest_outage_s"],
-        "probes_sent": summary["sent"],
-        "probes_answered": summary["answered"],
+        **probe_figures(summary),
         "calls": calls,
         "calls_failed": load_result["failed"],
     }

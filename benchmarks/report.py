@@ -242,6 +242,12 @@ def run_head(run, trials):
     return {"profile": run["profile"], "date": run.get("date", "?"), "trials": len(trials)}
 
 
+def vip_moves(trials):
+    """The VIP's moves over trials that may move nothing: the probe sees a move as a change of the answering
+    node; a move it missed still leaves another holder at the end."""
+    return sum(max(t["answering_node_changes"], int(t["holders_after"] != [t["holder_before"]])) for t in trials)
+
+
 def db_outage_rows(runs):
     """One line per profile of db-down trials: nothing may move, REGISTER must come back."""
     rows = []
@@ -250,10 +256,7 @@ def db_outage_rows(runs):
         backs = [t["register_back_s"] for t in trials if t["register_back_s"] is not None]
         rows.append(dict(run_head(run, trials), **{
             "db_down_s": max((t["db_down_s"] for t in trials), default=0),
-            # The probe sees a move as a change of the answering node; a move
-            # it missed still leaves another holder at the end.
-            "vip_moves": sum(max(t["answering_node_changes"], int(t["holders_after"] != [t["holder_before"]]))
-                             for t in trials),
+            "vip_moves": vip_moves(trials),
             "probes_lost": sum(t["probes_sent"] - t["probes_answered"] for t in trials),
             "register_ok_during_outage": sum(t["register_ok_during_outage"] for t in trials),
             "register_tries_during_outage": sum(t["register_tries_during_outage"] for t in trials),
@@ -299,8 +302,7 @@ def db_host_killed_rows(runs):
             "address_moved_median_s": statistics.median(moved) if moved else None,
             "address_moved_max_s": max(moved) if moved else None,
             "address_never_moved": len(trials) - len(moved),
-            "vip_moves": sum(max(t["answering_node_changes"], int(t["holders_after"] != [t["holder_before"]]))
-                             for t in trials),
+            "vip_moves": vip_moves(trials),
             "probe_longest_gap_max_s": max((t["probe_longest_gap_s"] or 0 for t in trials), default=None),
             "register_tries_failed": sum(t["register_tries_failed"] for t in trials),
             "register_failed_span_s": span(trials, "register_failed_from_s", "register_failed_to_s"),
