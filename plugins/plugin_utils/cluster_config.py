@@ -25,6 +25,9 @@ NODE_KEYS = (
     "sipha_ha_manager",
     "sipha_private_vip",
     "sipha_db_host",
+    "sipha_sip_proxy",
+    "kamailio_usrloc_db_mode",
+    "kamailio_usrloc_replication",
 )
 
 # Managers a cluster can run today; heartbeat joins with its role.
@@ -51,8 +54,27 @@ def _address(value):
         return None
 
 
+def _usrloc_problems(host, node):
+    """Registrations kept in memory must reach the other nodes: without
+    replication, the node that takes over knows only what it loaded when it
+    started (the role's defaults turn it on with every such mode)."""
+    if (node.get("sipha_sip_proxy") or "kamailio") != "kamailio":
+        return []
+    mode = node.get("kamailio_usrloc_db_mode") or "write_back"
+    replication = node.get("kamailio_usrloc_replication", True)
+    if isinstance(replication, str):
+        replication = replication.strip().lower() not in ("false", "no", "off", "0", "")
+    if mode == "db_only" or replication:
+        return []
+    return [
+        "%s: kamailio_usrloc_db_mode is %s with kamailio_usrloc_replication off; the node that takes over would "
+        "know only the registrations it loaded when it started: turn kamailio_usrloc_replication on, or use "
+        "kamailio_usrloc_db_mode db_only." % (host, mode)
+    ]
+
+
 def _node_problems(host, node):
-    problems = []
+    problems = _usrloc_problems(host, node)
     private_if = node.get("sipha_private_interface") or "eth0"
     public_if = node.get("sipha_public_interface") or "eth1"
     if private_if == public_if:

@@ -161,7 +161,7 @@ def test_broken_vip_gateway_and_ha_settings(tmp_path, node1, node2, cluster, wor
         pytest.param({"sipha_media_servers": "[]"},
                      ["kamailio_media_servers is empty while kamailio_dispatcher is on"], id="no-media-servers"),
         pytest.param({"kamailio_usrloc_db_mode": "memory_only"},
-                     ["kamailio_usrloc_db_mode must be one of: db_only, write_through, write_back"], id="usrloc-mode-unknown"),
+                     ["kamailio_usrloc_db_mode must be one of: db_only, write_back, write_through, memory"], id="usrloc-mode-unknown"),
         pytest.param({"kamailio_dialog_db_mode": "sometimes"},
                      ["kamailio_dialog_db_mode must be one of: realtime, delayed, shutdown"], id="dialog-mode-unknown"),
     ],

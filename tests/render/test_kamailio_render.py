@@ -69,10 +69,13 @@ def test_defaults_for_three_nodes(run_render):
         assert sorted(aliases) == sorted("%s:5060" % ip.partition("/")[0] for other, ip in NODES.items() if other != name)
         # Nothing tells a scanner the software, its version or the node.
         assert "server_signature=no" in cfg and "Server:" not in cfg and name not in cfg.partition("####### Global")[2]
-        # Shared database, DB-only usrloc, realtime dialogs.
+        # Shared database, DB-only usrloc (nothing to replicate), realtime dialogs.
         assert 'import_file "/etc/kamailio/sipha-secrets.cfg"' in cfg
         assert "Xq7-render-test-secret" not in cfg
         assert modparam(cfg, "usrloc", "db_mode") == "3"
+        assert "dmq_usrloc" not in loaded(cfg) and modparam(cfg, "usrloc", "timer_interval") is None
+        # A lookup that found nobody may be a database that did not answer.
+        assert 'if ($var(rc) == -3 || !sql_query("sipha", "SELECT 1")) {' in cfg
         assert modparam(cfg, "dialog", "db_mode") == "1"
         assert {"db_mysql", "usrloc", "registrar", "dialog", "dispatcher", "nathelper", "rtpengine"} <= set(loaded(cfg))
         assert modparam(cfg, "rtpengine", "rtpengine_sock") == "udp:127.0.0.1:2223"
@@ -165,6 +168,29 @@ def test_postgresql_and_the_other_modes(run_render):
     assert modparam(cfg, "dialog", "db_mode") == "2"
     assert "listen=tcp:" not in cfg
     assert '"postgres://kamailio:Xq7-render-test-secret@10.0.0.21:5432/kamailio"' in files[("sip-a", "sipha-secrets.cfg")]
+
+
+def test_registrations_in_memory_replicated(run_render):
+    files = render(run_render, kamailio_usrloc_db_mode="write_back", kamailio_dialog_replication="false")
+    cfg = files[("sip-a", "kamailio.cfg")]
+    assert balanced(cfg)
+    # In memory on every node, written back every 10 s (a second insert of
+    # the same contact by another node updates it), replicated as they
+    # change and asked for at start; dmq loaded for them alone.
+    assert modparam(cfg, "usrloc", "db_mode") == "2"
+    assert modparam(cfg, "usrloc", "timer_interval") == "10" and modparam(cfg, "usrloc", "db_insert_update") == "1"
+    assert loaded(cfg).index("dmq") < loaded(cfg).index("dmq_usrloc") and "enable_dmq" not in cfg
+    assert modparam(cfg, "dmq_usrloc", "enable") == "1" and modparam(cfg, "dmq_usrloc", "sync") == "1"
+    assert 'dmq_handle_message();' in cfg
+    # A lookup that finds nobody means nobody: the database is not asked.
+    assert 'if ($var(rc) == -3) {' in cfg and '$var(rc) == -3 || !sql_query' not in cfg
+
+
+def test_registrations_in_memory_alone(run_render):
+    files = render(run_render, kamailio_usrloc_db_mode="memory", sipha_dialog_replication="false")
+    cfg = files[("sip-a", "kamailio.cfg")]
+    assert modparam(cfg, "usrloc", "db_mode") == "0" and modparam(cfg, "usrloc", "db_insert_update") is None
+    assert modparam(cfg, "usrloc", "timer_interval") == "10" and "dmq_usrloc" in loaded(cfg)
 
 
 def test_no_dispatcher_and_no_media_relay(run_render):

@@ -378,3 +378,24 @@ def test_private_vip_must_be_the_same_on_every_node():
         "sipha_private_vip differs between the nodes (none on node2; 10.0.0.100 on node1); set it once in "
         "group_vars/sip_proxies."
     ]
+
+
+# Registrations in memory without replication: the node that takes over
+# would not know the phones registered since it started.
+@pytest.mark.parametrize("mode", [ABSENT, "write_back", "write_through", "memory"])
+@pytest.mark.parametrize("off", [False, "false", "no"])
+def test_usrloc_in_memory_without_replication_is_reported(mode, off):
+    assert_one_problem(problems_of(kamailio_usrloc_db_mode=mode, kamailio_usrloc_replication=off),
+                       "node1", "kamailio_usrloc_replication off", "db_only")
+
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"kamailio_usrloc_db_mode": "db_only", "kamailio_usrloc_replication": False},
+    {"kamailio_usrloc_db_mode": "write_back", "kamailio_usrloc_replication": True},
+    {"kamailio_usrloc_db_mode": "write_back", "kamailio_usrloc_replication": "true"},
+    # OpenSIPS keeps its own settings (opensips_usrloc_db_mode).
+    {"sipha_sip_proxy": "opensips", "kamailio_usrloc_replication": False},
+])
+def test_usrloc_settings_that_keep_every_registration_pass(overrides):
+    assert problems_of(**overrides) == []
