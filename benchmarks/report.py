@@ -100,7 +100,8 @@ def load_runs(results):
     runs = []
     for path in sorted(glob.glob(os.path.join(results, "*.*.json"))):
         if path.endswith((".rollout.json", ".stability.json", ".db-down.json", ".partition.json",
-                          ".db-host-killed.json", "summary.json", "machine.json")):
+                          ".db-host-killed.json", "summary.json", "machine.json")) or \
+                os.path.basename(path).startswith("capacity."):
             continue
         with open(path) as handle:
             runs.append(json.load(handle))
@@ -113,6 +114,15 @@ def load_kind(results, kind):
     """Every results/<profile>.<kind>.json (kind: rollout, stability)."""
     found = []
     for path in sorted(glob.glob(os.path.join(results, "*.%s.json" % kind))):
+        with open(path) as handle:
+            found.append(json.load(handle))
+    return found
+
+
+def load_capacities(results):
+    """Every results/capacity.<database>.<usrloc>.json (capacity_bench.py)."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(results, "capacity.*.json"))):
         with open(path) as handle:
             found.append(json.load(handle))
     return found
@@ -381,7 +391,49 @@ def partition_table(rows):
     return lines
 
 
-def table(rows, rollouts, machine, stabilities=(), db_outages=(), partitions=(), held=(), db_hosts_killed=()):
+# The registrar's own ceiling, against which every other row is a share.
+REFERENCE_USRLOC = "memory, not replicated (reference)"
+
+
+def capacity_rows(runs):
+    """One line per database topology and usrloc mode (capacity_bench.py), with its share of the reference."""
+    reference = {run["database"]: run["register"]["capacity_per_s"] for run in runs
+                 if run["usrloc"] == REFERENCE_USRLOC and "register" in run}
+    rows = []
+    for run in sorted(runs, key=lambda run: (run["database"], run["usrloc"] == REFERENCE_USRLOC, run["usrloc"])):
+        row = {"database": run["database"], "usrloc": run["usrloc"], "date": run["date"],
+               "active_pinned": run.get("active_pinned", False)}
+        for kind in ("register", "call"):
+            ramp = run.get(kind)
+            row[kind] = None if ramp is None else ramp["capacity_per_s"]
+            last = [step for step in (ramp or {}).get("steps", []) if step["rate"] == row[kind]]
+            row[kind + "_p99_ms"] = last[0]["p99_ms"] if last else None
+        base = reference.get(run["database"])
+        row["register_share"] = None if not base or row["register"] is None else row["register"] / float(base)
+        rows.append(row)
+    return rows
+
+
+def whole(value):
+    return "-" if value is None else "%d" % round(value)
+
+
+def capacity_table(rows):
+    lines = [
+        "| capacity: database | registrations (usrloc) | measured | REGISTERs/s (p99 ms) | share of the reference "
+        "| call attempts/s (p99 ms) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append("| %s | %s | %s | %s (%s) | %s | %s (%s) |" % (
+            row["database"], row["usrloc"], row["date"], whole(row["register"]), whole(row["register_p99_ms"]),
+            "-" if row["register_share"] is None else "%d %%" % round(100 * row["register_share"]),
+            whole(row["call"]), whole(row["call_p99_ms"])))
+    return lines
+
+
+def table(rows, rollouts, machine, stabilities=(), db_outages=(), partitions=(), held=(), db_hosts_killed=(),
+          capacities=()):
     lines = [
         "Measured on %s (%s CPUs, %s, kernel %s, Docker %s), %s." % (
             machine.get("cpu", "?"), machine.get("cpus", "?"), machine.get("os", "?"),
@@ -429,6 +481,8 @@ def table(rows, rollouts, machine, stabilities=(), db_outages=(), partitions=(),
         lines += [""] + db_host_killed_table(db_host_killed_rows(db_hosts_killed))
     if partitions:
         lines += [""] + partition_table(partition_rows(partitions))
+    if capacities:
+        lines += [""] + capacity_table(capacity_rows(capacities))
     return "\n".join(lines)
 
 
@@ -493,16 +547,18 @@ def main(argv=None):
     db_outages = load_kind(args.results, "db-down")
     partitions = load_kind(args.results, "partition")
     db_hosts_killed = load_kind(args.results, "db-host-killed")
+    capacities = load_capacities(args.results)
     held = held_rows(runs + db_outages + db_hosts_killed + partitions)
     with open(os.path.join(args.results, "summary.json"), "w") as handle:
         json.dump({"machine": machine, "rows": rows, "rollouts": rollouts,
                    "stability": [dict(run["stability"], profile=run["profile"]) for run in stabilities],
                    "db_outage": db_outage_rows(db_outages), "partition": partition_rows(partitions),
-                   "db_host_killed": db_host_killed_rows(db_hosts_killed), "held_calls": held},
+                   "db_host_killed": db_host_killed_rows(db_hosts_killed), "held_calls": held,
+                   "capacity": capacity_rows(capacities)},
                   handle, indent=1)
     plot(runs, os.path.join(args.results, "outage.png"))
     plot_held(runs + db_outages + db_hosts_killed + partitions, os.path.join(args.results, "held-calls.png"))
-    text = table(rows, rollouts, machine, stabilities, db_outages, partitions, held, db_hosts_killed)
+    text = table(rows, rollouts, machine, stabilities, db_outages, partitions, held, db_hosts_killed, capacities)
     write_readme(args.readme, text)
     print(text)
     return 0

@@ -11,6 +11,7 @@
 #
 #   BENCH_PROFILES  profiles to run (benchmarks/profiles/<name>.yml)
 #   BENCH_FAULTS    node-stopped proxy-crashed link-down db-down partition
+#                   db-host-killed (empty: none, for the capacity table alone)
 #   BENCH_TRIALS    trials per profile and fault (default 10)
 #   BENCH_DB_DOWN_S / BENCH_DB_TRIALS  db-down: how long the shared database
 #                   is away (default 20 s) and how many trials (default 3)
@@ -22,12 +23,17 @@
 #   BENCH_DB        single (default) or galera: the shared database as a
 #                   Galera cluster (inventories/lab_galera), which the fault
 #                   db-host-killed needs (BENCH_DB_TRIALS trials)
+#   BENCH_CAPACITY  the usrloc modes whose capacity (REGISTERs and call
+#                   attempts a second, capacity_bench.py) is measured on the
+#                   last profile's lab and this run's database, followed by
+#                   the registrar alone as the reference (default
+#                   "db_only write_back"; empty: none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 profiles=${BENCH_PROFILES:-keepalived-advert-1s keepalived-fast heartbeat}
-faults=${BENCH_FAULTS:-node-stopped proxy-crashed link-down db-down partition db-host-killed}
+faults=${BENCH_FAULTS-node-stopped proxy-crashed link-down db-down partition db-host-killed}
 trials=${BENCH_TRIALS:-10}
 # db-down: the shared database away this long, fewer trials (each lasts a minute or more).
 db_down_s=${BENCH_DB_DOWN_S:-20}
@@ -139,6 +145,30 @@ for profile in $profiles; do
       --out "$results/$profile.stability.json"
   fi
 done
+
+capacity_modes=${BENCH_CAPACITY-db_only write_back}
+if [ -n "$capacity_modes" ]; then
+  case ${BENCH_DB:-single} in
+    galera) database="Galera (2 hosts + arbitrator)" ;;
+    *) database="one host" ;;
+  esac
+  capacity() { # OUT USRLOC [ARGS...]
+    local out=$1 usrloc=$2
+    shift 2
+    python3 benchmarks/capacity_bench.py --facts "$work/lab.json" --database "$database" --usrloc "$usrloc" \
+      --out "$results/capacity.${BENCH_DB:-single}.$out.json" "$@"
+  }
+  for mode in $capacity_modes; do
+    step "Capacity with kamailio_usrloc_db_mode=$mode ($database)"
+    playbook "$work/capacity.$mode.site.log" "$profile" site.yml -e "kamailio_usrloc_db_mode=$mode" ||
+      die "site.yml failed: $work/capacity.$mode.site.log"
+    label=$mode
+    [ "$mode" = db_only ] || label="$mode, replicated (dmq_usrloc)"
+    capacity "$mode" "$label"
+  done
+  step "Capacity of the registrar alone: memory, replicated nowhere (the reference)"
+  capacity reference "memory, not replicated (reference)" --reference
+fi
 
 step "Removing the lab"
 playbook "$work/lab_down.log" "$(echo "$profiles" | awk '{ print $1 }')" playbooks/lab_down.yml || true

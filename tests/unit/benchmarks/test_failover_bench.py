@@ -300,3 +300,26 @@ def test_a_database_host_trial_is_refused_on_a_lab_with_one_database_host(tmp_pa
     facts.write_text('{"nodes": {}, "client": "c", "vip": "1", "db_hosts": {"db1": "x"}, "ha_manager": "keepalived"}')
     with pytest.raises(bench.BenchError, match="needs a Galera lab"):
         bench.main(["--facts", str(facts), "--profile", "p", "--db-host-killed", "--out", str(tmp_path / "o.json")])
+
+
+def capacity_run(database, usrloc, register, call=None):
+    run = {"database": database, "usrloc": usrloc, "date": "2026-12-06", "active_pinned": True,
+           "register": {"capacity_per_s": register, "steps": [{"rate": register, "p99_ms": 16.0}]}}
+    if call is not None:
+        run["call"] = {"capacity_per_s": call, "steps": [{"rate": call, "p99_ms": 24.0}]}
+    return run
+
+
+def test_capacity_rows_are_shares_of_their_own_databases_reference():
+    runs = [capacity_run("one host", "db_only", 1700, 250), capacity_run("one host", report.REFERENCE_USRLOC, 5600),
+            capacity_run("Galera", "db_only", 1000)]
+    rows = report.capacity_rows(runs)
+    # The reference last within its database; a database without one has no share.
+    assert [(row["database"], row["usrloc"]) for row in rows] == [
+        ("Galera", "db_only"), ("one host", "db_only"), ("one host", report.REFERENCE_USRLOC)]
+    assert rows[0]["register_share"] is None
+    assert round(rows[1]["register_share"], 3) == 0.304 and rows[2]["register_share"] == 1.0
+    assert rows[1]["call"] == 250 and rows[1]["call_p99_ms"] == 24.0 and rows[2]["call"] is None
+    table = "\n".join(report.capacity_table(rows))
+    assert "| one host | db_only | 2026-12-06 | 1700 (16) | 30 % | 250 (24) |" in table
+    assert "| Galera | db_only | 2026-12-06 | 1000 (16) | - | - (-) |" in table
