@@ -57,10 +57,11 @@ def _address(value):
 def _usrloc_problems(host, node):
     """Registrations kept in memory must reach the other nodes: without
     replication, the node that takes over knows only what it loaded when it
-    started (the role's defaults turn it on with every such mode)."""
+    started (the role's defaults turn it on with every such mode). Unset
+    values read as the role's defaults: db_only, and replication on."""
     if (node.get("sipha_sip_proxy") or "kamailio") != "kamailio":
         return []
-    mode = node.get("kamailio_usrloc_db_mode") or "write_back"
+    mode = node.get("kamailio_usrloc_db_mode") or "db_only"
     replication = node.get("kamailio_usrloc_replication", True)
     if isinstance(replication, str):
         replication = replication.strip().lower() not in ("false", "no", "off", "0", "")

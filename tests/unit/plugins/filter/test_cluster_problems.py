@@ -382,7 +382,7 @@ def test_private_vip_must_be_the_same_on_every_node():
 
 # Registrations in memory without replication: the node that takes over
 # would not know the phones registered since it started.
-@pytest.mark.parametrize("mode", [ABSENT, "write_back", "write_through", "memory"])
+@pytest.mark.parametrize("mode", ["write_back", "write_through", "memory"])
 @pytest.mark.parametrize("off", [False, "false", "no"])
 def test_usrloc_in_memory_without_replication_is_reported(mode, off):
     assert_one_problem(problems_of(kamailio_usrloc_db_mode=mode, kamailio_usrloc_replication=off),
@@ -392,6 +392,10 @@ def test_usrloc_in_memory_without_replication_is_reported(mode, off):
 @pytest.mark.parametrize("overrides", [
     {},
     {"kamailio_usrloc_db_mode": "db_only", "kamailio_usrloc_replication": False},
+    # The role's default mode is db_only, which needs no replication.
+    {"kamailio_usrloc_replication": False},
+    # The role turns replication on with every other mode.
+    {"kamailio_usrloc_db_mode": "write_back"},
     {"kamailio_usrloc_db_mode": "write_back", "kamailio_usrloc_replication": True},
     {"kamailio_usrloc_db_mode": "write_back", "kamailio_usrloc_replication": "true"},
     # OpenSIPS keeps its own settings (opensips_usrloc_db_mode).
