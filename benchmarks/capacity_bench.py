@@ -44,6 +44,9 @@ RECV_TIMEOUT_MS = 3000
 REGISTER_RATES = (100, 200, 300, 500, 700, 1000, 1400, 2000, 2800, 4000, 5600, 8000)
 CALL_RATES = (20, 50, 100, 150, 200, 300, 400, 600, 800, 1200)
 PAUSE_BETWEEN_S = 3  # the proxy's queues drain before the next step
+# Before the try halfway, after a step that overloaded the proxy (its
+# queues, the replication's messages in shared memory).
+PAUSE_AFTER_OVERLOAD_S = 20
 
 
 class BenchError(Exception):
@@ -64,17 +67,18 @@ def quantile(values, fraction):
 
 
 def parse_rtt(text):
-    """Response times (ms) from SIPp's -trace_rtt file: `date_ms;response_time_ms;rtd_no` after a header."""
-    times = []
+    """(ms since SIPp started, response time in ms) of each answer in SIPp's -trace_rtt file
+    (`date_ms;response_time_ms;rtd_no` after a header)."""
+    answers = []
     for line in text.splitlines():
         fields = line.strip().split(";")
         if len(fields) < 2:
             continue
         try:
-            times.append(float(fields[1]))
+            answers.append((float(fields[0]), float(fields[1])))
         except ValueError:
             continue  # the header
-    return times
+    return answers
 
 
 def parse_stat(text):
@@ -86,15 +90,16 @@ def parse_stat(text):
 
 
 def elapsed_seconds(value):
-    """SIPp's ElapsedTime(C), `HH:MM:SS:mmm...` (the last field is milliseconds and their fraction)."""
+    """SIPp's ElapsedTime(C): `HH:MM:SS`, whole seconds (a fourth field, if a SIPp writes one, as milliseconds)."""
     parts = value.split(":")
     hours, minutes, seconds = (int(part) for part in parts[:3])
     millis = float(parts[3]) if len(parts) > 3 else 0.0
     return hours * 3600 + minutes * 60 + seconds + millis / 1000.0
 
 
-def step_verdict(rate, count, stat, rtts):
+def step_verdict(rate, count, stat, answers):
     """One step's figures, and whether the rate was sustained (see the module's text)."""
+    rtts = [rtt for _, rtt in answers]
     successful = int(stat["SuccessfulCall(C)"])
     failed = int(stat["FailedCall(C)"])
     elapsed = elapsed_seconds(stat["ElapsedTime(C)"])
@@ -107,8 +112,11 @@ def step_verdict(rate, count, stat, rtts):
     reasons = []
     if failed or successful < count:
         reasons.append("%d of %d failed or unanswered" % (count - successful, count))
-    if elapsed > offered_s * (1 + OFFERED_SLACK) + RECV_TIMEOUT_MS / 1000.0:
-        reasons.append("SIPp took %.1f s to offer %.1f s of load" % (elapsed, offered_s))
+    # When the last attempt started: its answer's time less its response
+    # time (SIPp's elapsed time has whole seconds only).
+    last_start_s = max((at - rtt for at, rtt in answers), default=elapsed * 1000.0) / 1000.0
+    if last_start_s > offered_s * (1 + OFFERED_SLACK):
+        reasons.append("SIPp took %.1f s to offer %.1f s of load" % (last_start_s, offered_s))
     if p99 is None or p99 > REPLY_LIMIT_MS:
         reasons.append("99 %% answered within %s ms, above %.0f" % ("?" if p99 is None else "%.1f" % p99, REPLY_LIMIT_MS))
     return {
@@ -117,12 +125,17 @@ def step_verdict(rate, count, stat, rtts):
         "successful": successful,
         "failed": failed,
         "achieved_per_s": round(achieved, 1),
+        "last_start_s": round(last_start_s, 2),
         "median_ms": None if not rtts else round(quantile(rtts, 0.5), 2),
         "p99_ms": None if p99 is None else round(p99, 2),
         "max_ms": None if not rtts else round(max(rtts), 2),
         "sustained": not reasons,
         "why_not": reasons,
     }
+
+
+def rest(seconds):
+    time.sleep(seconds)
 
 
 def ramp(rates, run_step):
@@ -135,6 +148,7 @@ def ramp(rates, run_step):
         if not step["sustained"]:
             middle = (best + rate) // 2
             if best and middle > best:
+                rest(PAUSE_AFTER_OVERLOAD_S)
                 halfway = run_step(middle)
                 steps.append(halfway)
                 if halfway["sustained"]:
@@ -186,7 +200,11 @@ def lab_containers():
 REFERENCE_EDIT = (
     "sed -i -e 's/^modparam(\"usrloc\", \"db_mode\", [0-9])/modparam(\"usrloc\", \"db_mode\", 0)/'"
     " -e 's/^modparam(\"dmq_usrloc\", \"enable\", 1)/modparam(\"dmq_usrloc\", \"enable\", 0)/'"
-    " /etc/kamailio/kamailio.cfg && kamailio -c -f /etc/kamailio/kamailio.cfg >/dev/null 2>&1"
+    " /etc/kamailio/kamailio.cfg"
+    # sed changes nothing silently: the reference must be what it says.
+    " && grep -q '^modparam(\"usrloc\", \"db_mode\", 0)' /etc/kamailio/kamailio.cfg"
+    " && ! grep -q '^modparam(\"dmq_usrloc\", \"enable\", 1)' /etc/kamailio/kamailio.cfg"
+    " && kamailio -c -f /etc/kamailio/kamailio.cfg >/dev/null 2>&1"
     " && systemctl restart kamailio"
 )
 
@@ -253,6 +271,7 @@ def main(argv=None):
     active = active_node(facts)
     if args.reference:
         make_reference(active, facts)
+        active = active_node(facts)  # the node that answers now: the group could have moved
     undo = pin(active, lab_containers(), os.cpu_count() or 1)
     try:
         return measure(args, client, active, undo)
@@ -261,7 +280,7 @@ def main(argv=None):
 
 
 def measure(args, client, active, undo):
-    result = {"usrloc": args.usrloc, "database": args.database,
+    result = {"usrloc": args.usrloc, "database": args.database, "reference": args.reference,
               "date": time.strftime("%Y-%m-%d", time.gmtime()), "step_s": STEP_S,
               "reply_limit_ms": REPLY_LIMIT_MS, "quantile": QUANTILE, "active": active,
               "active_pinned": bool(undo), "cpus": os.cpu_count()}

@@ -391,16 +391,13 @@ def partition_table(rows):
     return lines
 
 
-# The registrar's own ceiling, against which every other row is a share.
-REFERENCE_USRLOC = "memory, not replicated (reference)"
-
-
 def capacity_rows(runs):
-    """One line per database topology and usrloc mode (capacity_bench.py), with its share of the reference."""
+    """One line per database topology and usrloc mode (capacity_bench.py), with its share of that
+    database's reference (the registrar alone: capacity_bench.py --reference)."""
     reference = {run["database"]: run["register"]["capacity_per_s"] for run in runs
-                 if run["usrloc"] == REFERENCE_USRLOC and "register" in run}
+                 if run.get("reference") and "register" in run}
     rows = []
-    for run in sorted(runs, key=lambda run: (run["database"], run["usrloc"] == REFERENCE_USRLOC, run["usrloc"])):
+    for run in sorted(runs, key=lambda run: (run["database"], bool(run.get("reference")), run["usrloc"])):
         row = {"database": run["database"], "usrloc": run["usrloc"], "date": run["date"],
                "active_pinned": run.get("active_pinned", False)}
         for kind in ("register", "call"):

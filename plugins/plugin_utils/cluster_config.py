@@ -28,6 +28,8 @@ NODE_KEYS = (
     "sipha_sip_proxy",
     "kamailio_usrloc_db_mode",
     "kamailio_usrloc_replication",
+    "kamailio_standby",
+    "sipha_proxy_standby",
 )
 
 # Managers a cluster can run today; heartbeat joins with its role.
@@ -65,7 +67,16 @@ def _usrloc_problems(host, node):
     replication = node.get("kamailio_usrloc_replication", True)
     if isinstance(replication, str):
         replication = replication.strip().lower() not in ("false", "no", "off", "0", "")
-    if mode == "db_only" or replication:
+    if mode == "db_only":
+        return []
+    standby = node.get("kamailio_standby") or node.get("sipha_proxy_standby") or "hot"
+    if standby == "cold":
+        return [
+            "%s: kamailio_usrloc_db_mode is %s with a cold standby (kamailio_standby/sipha_proxy_standby cold); a "
+            "proxy that is not running receives no replicated registration, and the node that takes over would start "
+            "with the database's last flush only: use kamailio_usrloc_db_mode db_only, or a hot standby." % (host, mode)
+        ]
+    if replication:
         return []
     return [
         "%s: kamailio_usrloc_db_mode is %s with kamailio_usrloc_replication off; the node that takes over would "

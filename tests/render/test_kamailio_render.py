@@ -186,6 +186,13 @@ def test_registrations_in_memory_replicated(run_render):
     assert 'if ($var(rc) == -3) {' in cfg and '$var(rc) == -3 || !sql_query' not in cfg
 
 
+def test_db_only_replicates_no_registration(run_render):
+    # Every node reads the same rows: replication asked for is not loaded.
+    files = render(run_render, kamailio_usrloc_replication="true", sipha_dialog_replication="false")
+    cfg = files[("sip-a", "kamailio.cfg")]
+    assert modparam(cfg, "usrloc", "db_mode") == "3" and "dmq_usrloc" not in loaded(cfg) and "dmq" not in loaded(cfg)
+
+
 def test_registrations_in_memory_alone(run_render):
     files = render(run_render, kamailio_usrloc_db_mode="memory", sipha_dialog_replication="false")
     cfg = files[("sip-a", "kamailio.cfg")]

@@ -28,7 +28,7 @@ def stat(elapsed="00:00:10", started=14000, successful=14000, failed=0):
 def test_sipp_files_are_read():
     totals = bench.parse_stat(STAT)
     assert totals["SuccessfulCall(C)"] == "14000" and totals["ElapsedTime(C)"] == "00:00:10"
-    assert bench.parse_rtt(RTT) == [4.0, 8.0]
+    assert bench.parse_rtt(RTT) == [(16.001, 4.0), (17.002, 8.0)]
     assert bench.elapsed_seconds("00:01:02") == 62 and bench.elapsed_seconds("00:00:10:500") == 10.5
 
 
@@ -43,24 +43,40 @@ def test_quantile_is_the_nearest_rank():
     assert bench.quantile([7], 0.99) == 7 and bench.quantile([], 0.99) is None
 
 
+def answers(*groups):
+    """SIPp's answers: (count, response time ms) groups, the attempts started 1400 a second from 0."""
+    found = []
+    for count, rtt in groups:
+        for _ in range(count):
+            found.append((len(found) * 1000.0 / 1400 + rtt, rtt))
+    return found
+
+
 def test_a_step_answered_fast_and_whole_is_sustained():
-    step = bench.step_verdict(1400, 14000, stat(), [4.0] * 13900 + [40.0] * 100)
+    step = bench.step_verdict(1400, 14000, stat(), answers((13900, 4.0), (100, 40.0)))
     assert step["sustained"] and step["why_not"] == []
     assert step["p99_ms"] == 4.0 and step["max_ms"] == 40.0 and step["achieved_per_s"] == 1400.0
+    assert step["last_start_s"] == 10.0
 
 
-@pytest.mark.parametrize("figures, rtts, words", [
-    (stat(successful=13999, failed=1), [4.0] * 13999, "1 of 14000 failed"),
+@pytest.mark.parametrize("figures, found, words", [
+    (stat(successful=13999, failed=1), answers((13999, 4.0)), "1 of 14000 failed"),
     # Two percent answered late: the 99th percentile is above the limit.
-    (stat(), [4.0] * 13720 + [150.0] * 280, "99 % answered within 150.0 ms"),
+    (stat(), answers((13720, 4.0), (280, 150.0)), "99 % answered within 150.0 ms"),
     (stat(), [], "99 % answered within ? ms"),
-    # SIPp could not offer 1400/s: the client, not the proxy, set the pace.
-    (stat(elapsed="00:00:20"), [4.0] * 14000, "SIPp took 20.0 s to offer 10.0 s"),
+    # SIPp started its last attempt 11 s in, not 10: the client, not the
+    # proxy, set the pace (its elapsed time, whole seconds, says only 11).
+    (stat(elapsed="00:00:11"), [(at * 1.1, rtt) for at, rtt in answers((14000, 4.0))], "SIPp took 11.0 s to offer 10.0 s"),
 ])
-def test_a_step_that_fails_says_why(figures, rtts, words):
-    step = bench.step_verdict(1400, 14000, figures, rtts)
+def test_a_step_that_fails_says_why(figures, found, words):
+    step = bench.step_verdict(1400, 14000, figures, found)
     assert not step["sustained"]
     assert any(words in reason for reason in step["why_not"]), step["why_not"]
+
+
+@pytest.fixture(autouse=True)
+def no_rest(monkeypatch):
+    monkeypatch.setattr(bench, "rest", lambda seconds: None)
 
 
 def ramp_of(limit):

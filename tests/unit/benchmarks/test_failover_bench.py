@@ -302,8 +302,8 @@ def test_a_database_host_trial_is_refused_on_a_lab_with_one_database_host(tmp_pa
         bench.main(["--facts", str(facts), "--profile", "p", "--db-host-killed", "--out", str(tmp_path / "o.json")])
 
 
-def capacity_run(database, usrloc, register, call=None):
-    run = {"database": database, "usrloc": usrloc, "date": "2026-12-06", "active_pinned": True,
+def capacity_run(database, usrloc, register, call=None, reference=False):
+    run = {"database": database, "usrloc": usrloc, "date": "2026-12-06", "active_pinned": True, "reference": reference,
            "register": {"capacity_per_s": register, "steps": [{"rate": register, "p99_ms": 16.0}]}}
     if call is not None:
         run["call"] = {"capacity_per_s": call, "steps": [{"rate": call, "p99_ms": 24.0}]}
@@ -311,12 +311,12 @@ def capacity_run(database, usrloc, register, call=None):
 
 
 def test_capacity_rows_are_shares_of_their_own_databases_reference():
-    runs = [capacity_run("one host", "db_only", 1700, 250), capacity_run("one host", report.REFERENCE_USRLOC, 5600),
+    runs = [capacity_run("one host", "db_only", 1700, 250), capacity_run("one host", "memory", 5600, reference=True),
             capacity_run("Galera", "db_only", 1000)]
     rows = report.capacity_rows(runs)
     # The reference last within its database; a database without one has no share.
     assert [(row["database"], row["usrloc"]) for row in rows] == [
-        ("Galera", "db_only"), ("one host", "db_only"), ("one host", report.REFERENCE_USRLOC)]
+        ("Galera", "db_only"), ("one host", "db_only"), ("one host", "memory")]
     assert rows[0]["register_share"] is None
     assert round(rows[1]["register_share"], 3) == 0.304 and rows[2]["register_share"] == 1.0
     assert rows[1]["call"] == 250 and rows[1]["call_p99_ms"] == 24.0 and rows[2]["call"] is None

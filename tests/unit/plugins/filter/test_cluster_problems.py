@@ -389,8 +389,16 @@ def test_usrloc_in_memory_without_replication_is_reported(mode, off):
                        "node1", "kamailio_usrloc_replication off", "db_only")
 
 
+# A cold standby's proxy is not running: nothing reaches its memory.
+@pytest.mark.parametrize("standby", [{"kamailio_standby": "cold"}, {"sipha_proxy_standby": "cold"}])
+def test_usrloc_in_memory_with_a_cold_standby_is_reported(standby):
+    assert_one_problem(problems_of(kamailio_usrloc_db_mode="write_back", **standby),
+                       "node1", "cold standby", "db_only")
+
+
 @pytest.mark.parametrize("overrides", [
     {},
+    {"kamailio_usrloc_db_mode": "db_only", "sipha_proxy_standby": "cold"},
     {"kamailio_usrloc_db_mode": "db_only", "kamailio_usrloc_replication": False},
     # The role's default mode is db_only, which needs no replication.
     {"kamailio_usrloc_replication": False},
