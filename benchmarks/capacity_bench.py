@@ -246,7 +246,7 @@ class Client:
         script = "rm -rf %s && mkdir -p %s && cd %s && %s >/dev/null 2>&1; cat stat.csv; echo @@; cat *_rtt.csv" % (
             run, run, run, " ".join(argv))
         proc = self.exec(script, timeout=STEP_S + 90)
-        stat_text, _, rtt_text = proc.stdout.partition("@@")
+        stat_text, rtt_text = (proc.stdout.split("@@", 1) + [""])[:2]
         step = step_verdict(rate, count, parse_stat(stat_text), parse_rtt(rtt_text))
         log("%s at %d/s: %d of %d ok, p99 %s ms, %s" % (
             name, rate, step["successful"], count, step["p99_ms"],
@@ -294,8 +294,8 @@ def measure(args, client, active, undo):
         result[name] = {"capacity_per_s": capacity, "steps": steps}
         with open(args.out, "w") as handle:
             json.dump(result, handle, indent=1)
-    log("%s, %s: %s" % (args.database, args.usrloc, ", ".join("%s %d/s" % (name, result[name]["capacity_per_s"])
-                                           for name in ("register", "call") if name in result)))
+    figures = ["%s %d/s" % (name, result[name]["capacity_per_s"]) for name in ("register", "call") if name in result]
+    log("%s, %s: %s" % (args.database, args.usrloc, ", ".join(figures)))
     return 0
 
 

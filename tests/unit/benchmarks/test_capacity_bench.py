@@ -47,8 +47,8 @@ def answers(*groups):
     """SIPp's answers: (count, response time ms) groups, the attempts started 1400 a second from 0."""
     found = []
     for count, rtt in groups:
-        for _ in range(count):
-            found.append((len(found) * 1000.0 / 1400 + rtt, rtt))
+        for number in range(len(found), len(found) + count):
+            found.append((number * 1000.0 / 1400 + rtt, rtt))
     return found
 
 
@@ -94,7 +94,7 @@ def test_the_ramp_stops_at_the_first_failure_after_a_try_halfway():
     capacity, steps = bench.ramp((500, 1000, 1400, 2000), run_step)
     assert tried == [500, 1000, 1400, 1200] and capacity == 1200
     tried, run_step = ramp_of(1100)
-    capacity, _ = bench.ramp((500, 1000, 1400, 2000), run_step)
+    capacity = bench.ramp((500, 1000, 1400, 2000), run_step)[0]
     assert tried == [500, 1000, 1400, 1200] and capacity == 1000
 
 
