@@ -99,7 +99,7 @@ def elapsed_seconds(value):
 
 def step_verdict(rate, count, stat, answers):
     """One step's figures, and whether the rate was sustained (see the module's text)."""
-    rtts = [rtt for _, rtt in answers]
+    rtts = [answer[1] for answer in answers]
     successful = int(stat["SuccessfulCall(C)"])
     failed = int(stat["FailedCall(C)"])
     elapsed = elapsed_seconds(stat["ElapsedTime(C)"])
