@@ -30,9 +30,10 @@ the next site.yml puts it back.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
+
+from failover_bench import BenchError, docker_exec, holds_vip, log, run_local, sipp_totals
 
 RUNS = "/var/lib/sipha-lab/capacity"  # on the client
 STEP_S = 10
@@ -47,14 +48,6 @@ PAUSE_BETWEEN_S = 3  # the proxy's queues drain before the next step
 # Before the try halfway, after a step that overloaded the proxy (its
 # queues, the replication's messages in shared memory).
 PAUSE_AFTER_OVERLOAD_S = 20
-
-
-class BenchError(Exception):
-    pass
-
-
-def log(message):
-    print("[%s] %s" % (time.strftime("%H:%M:%S"), message), flush=True)
 
 
 def quantile(values, fraction):
@@ -79,14 +72,6 @@ def parse_rtt(text):
         except ValueError:
             continue  # the header
     return answers
-
-
-def parse_stat(text):
-    """The totals of SIPp's last -trace_stat line, by column name."""
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    if len(lines) < 2:
-        raise BenchError("SIPp wrote no statistics")
-    return dict(zip(lines[0].split(";"), lines[-1].split(";")))
 
 
 def elapsed_seconds(value):
@@ -158,18 +143,15 @@ def ramp(rates, run_step):
     return best, steps
 
 
-def docker(*argv, timeout=60):
-    proc = subprocess.run(["docker"] + list(argv), capture_output=True, text=True, timeout=timeout, check=False)
-    if proc.returncode != 0:
-        raise BenchError("docker %s exited %d: %s" % (" ".join(argv), proc.returncode, proc.stderr.strip()[-300:]))
-    return proc.stdout
+def docker(*argv):
+    return run_local(["docker"] + list(argv)).stdout
 
 
 def active_node(facts):
     """The node container that holds the VIP."""
     vip = facts["vip"]
     holders = [container for container in facts["nodes"].values()
-               if " %s/" % vip in docker("exec", container, "ip", "-o", "-4", "addr", "show")]
+               if holds_vip(container, facts["public_interface"], vip)]
     if len(holders) != 1:
         raise BenchError("the VIP %s is held by %s, not by one node" % (vip, holders or "nobody"))
     return holders[0]
@@ -210,12 +192,11 @@ REFERENCE_EDIT = (
 
 
 def make_reference(active, facts):
-    docker("exec", active, "bash", "-c", REFERENCE_EDIT, timeout=120)
+    docker_exec(active, REFERENCE_EDIT)
     deadline = time.time() + 60
     while time.time() < deadline:
-        probe = subprocess.run(
-            ["docker", "exec", facts["client"], "sipha-sip-ping", facts["vip"], str(facts["sip_port"]),
-             "--every", "0.2", "--for", "1", "--timeout", "1"], capture_output=True, text=True, check=False)
+        probe = docker_exec(facts["client"], "sipha-sip-ping %s %d --every 0.2 --for 1 --timeout 1" % (
+            facts["vip"], facts["sip_port"]), check=False)
         if probe.returncode == 0 and '"answered": 0' not in probe.stdout:
             return
         time.sleep(1)
@@ -226,10 +207,6 @@ class Client:
     def __init__(self, facts):
         self.client = facts["client"]
         self.target = "%s:%d" % (facts["vip"], facts["sip_port"])
-
-    def exec(self, script, timeout):
-        return subprocess.run(["docker", "exec", self.client, "bash", "-c", script],
-                              capture_output=True, text=True, timeout=timeout, check=False)
 
     def step(self, name, scenario, inf, rate):
         count = rate * STEP_S
@@ -245,9 +222,9 @@ class Client:
         ]
         script = "rm -rf %s && mkdir -p %s && cd %s && %s >/dev/null 2>&1; cat stat.csv; echo @@; cat *_rtt.csv" % (
             run, run, run, " ".join(argv))
-        proc = self.exec(script, timeout=STEP_S + 90)
+        proc = docker_exec(self.client, script, timeout=STEP_S + 90, check=False)
         stat_text, rtt_text = (proc.stdout.split("@@", 1) + [""])[:2]
-        step = step_verdict(rate, count, parse_stat(stat_text), parse_rtt(rtt_text))
+        step = step_verdict(rate, count, sipp_totals(stat_text), parse_rtt(rtt_text))
         log("%s at %d/s: %d of %d ok, p99 %s ms, %s" % (
             name, rate, step["successful"], count, step["p99_ms"],
             "sustained" if step["sustained"] else "; ".join(step["why_not"])))

@@ -114,6 +114,20 @@ def run_local(argv, timeout=600):
     return proc
 
 
+def sipp_totals(text):
+    """The totals of SIPp's last -trace_stat line, by column name."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2:
+        raise BenchError("SIPp wrote no statistics")
+    return dict(zip(lines[0].split(";"), lines[-1].split(";")))
+
+
+def holds_vip(container, interface, vip):
+    """Whether the VIP is on that container's interface."""
+    proc = docker_exec(container, "ip -o addr show dev %s" % interface, check=False)
+    return re.search(r"\sinet6? %s/" % re.escape(vip), proc.stdout) is not None
+
+
 class Lab:
     def __init__(self, facts, inventories, rejoin_playbook):
         self.facts = facts
@@ -151,8 +165,7 @@ class Lab:
     def holds_vip(self, node):
         if not self.running(node):
             return False
-        proc = docker_exec(self.nodes[node], "ip -o addr show dev %s" % self.facts["public_interface"], check=False)
-        return re.search(r"\sinet6? %s/" % re.escape(self.vip), proc.stdout) is not None
+        return holds_vip(self.nodes[node], self.facts["public_interface"], self.vip)
 
     def holders(self):
         return [node for node in self.nodes if self.holds_vip(node)]
@@ -258,8 +271,7 @@ class Lab:
         return self.sipp_result(name)
 
     def sipp_result(self, name):
-        stat = docker_exec(self.client, "cat %s/%s/stat.csv" % (RUNS, name)).stdout.strip().splitlines()
-        totals = dict(zip(stat[0].split(";"), stat[-1].split(";")))
+        totals = sipp_totals(docker_exec(self.client, "cat %s/%s/stat.csv" % (RUNS, name)).stdout)
         return {"successful": int(totals["SuccessfulCall(C)"]), "failed": int(totals["FailedCall(C)"])}
 
     def start_probe(self, seconds):

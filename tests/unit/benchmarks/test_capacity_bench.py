@@ -26,7 +26,7 @@ def stat(elapsed="00:00:10", started=14000, successful=14000, failed=0):
 
 
 def test_sipp_files_are_read():
-    totals = bench.parse_stat(STAT)
+    totals = bench.sipp_totals(STAT)
     assert totals["SuccessfulCall(C)"] == "14000" and totals["ElapsedTime(C)"] == "00:00:10"
     assert bench.parse_rtt(RTT) == [(16.001, 4.0), (17.002, 8.0)]
     assert bench.elapsed_seconds("00:01:02") == 62 and bench.elapsed_seconds("00:00:10:500") == 10.5
@@ -34,7 +34,7 @@ def test_sipp_files_are_read():
 
 def test_a_step_without_statistics_is_an_error():
     with pytest.raises(bench.BenchError):
-        bench.parse_stat("StartTime;ElapsedTime(C)\n")
+        bench.sipp_totals("StartTime;ElapsedTime(C)\n")
 
 
 def test_quantile_is_the_nearest_rank():
