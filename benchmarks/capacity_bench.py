@@ -123,6 +123,34 @@ def rest(seconds):
     time.sleep(seconds)
 
 
+def cpu_times(text):
+    """{cpu number: (busy jiffies, all jiffies)} from /proc/stat's per-CPU lines."""
+    times = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if not fields or not fields[0].startswith("cpu") or fields[0] == "cpu":
+            continue
+        jiffies = [int(value) for value in fields[1:9]]  # user … steal
+        idle = jiffies[3] + jiffies[4]  # idle and iowait
+        times[int(fields[0][3:])] = (sum(jiffies) - idle, sum(jiffies))
+    return times
+
+
+def cpu_busy(before, after):
+    """Each CPU's busy share between two cpu_times() readings, in percent (a CPU not in both is left out)."""
+    busy = {}
+    for cpu in sorted(set(before) & set(after)):
+        total = after[cpu][1] - before[cpu][1]
+        if total > 0:
+            busy[cpu] = round(100.0 * (after[cpu][0] - before[cpu][0]) / total, 1)
+    return busy
+
+
+def read_cpu_times():
+    with open("/proc/stat") as handle:
+        return cpu_times(handle.read())
+
+
 def ramp(rates, run_step):
     """Run steps of rising rate until one is not sustained, then one halfway between; return (capacity, steps)."""
     steps = []
@@ -222,11 +250,17 @@ class Client:
         ]
         script = "rm -rf %s && mkdir -p %s && cd %s && %s >/dev/null 2>&1; cat stat.csv; echo @@; cat *_rtt.csv" % (
             run, run, run, " ".join(argv))
+        before = read_cpu_times()
         proc = docker_exec(self.client, script, timeout=STEP_S + 90, check=False)
+        # Pinned, CPU 0 is the active node's and the others the rest of the
+        # lab's: which of them ran out says where the limit is.
+        busy = cpu_busy(before, read_cpu_times())
         stat_text, rtt_text = (proc.stdout.split("@@", 1) + [""])[:2]
         step = step_verdict(rate, count, sipp_totals(stat_text), parse_rtt(rtt_text))
-        log("%s at %d/s: %d of %d ok, p99 %s ms, %s" % (
+        step["cpu_busy_percent"] = busy
+        log("%s at %d/s: %d of %d ok, p99 %s ms, CPUs busy %s %%, %s" % (
             name, rate, step["successful"], count, step["p99_ms"],
+            "/".join("%.0f" % busy[cpu] for cpu in sorted(busy)),
             "sustained" if step["sustained"] else "; ".join(step["why_not"])))
         time.sleep(PAUSE_BETWEEN_S)
         return step

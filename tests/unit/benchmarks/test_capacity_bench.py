@@ -107,3 +107,28 @@ def test_every_rate_sustained_is_a_capacity_of_at_least_the_last():
     tried, run_step = ramp_of(10 ** 6)
     capacity, steps = bench.ramp((100, 200), run_step)
     assert capacity == 200 and len(steps) == 2
+
+
+# Two readings of a two-CPU host's /proc/stat, 10 s apart (user nice system idle iowait irq softirq steal).
+PROC_STAT_BEFORE = (
+    "cpu  300 0 100 1500 0 0 0 0 0 0\n"
+    "cpu0 200 0 50 700 0 0 50 0 0 0\n"
+    "cpu1 100 0 50 800 0 0 0 0 0 0\n"
+    "intr 12345 0 0\n"
+)
+PROC_STAT_AFTER = (
+    "cpu  1300 0 300 2400 0 0 0 0 0 0\n"
+    "cpu0 1000 0 150 700 0 0 150 0 0 0\n"
+    "cpu1 300 0 150 1200 300 0 0 0 0 0\n"
+    "intr 22345 0 0\n"
+)
+
+
+def test_cpu_busy_share_per_cpu():
+    before, after = bench.cpu_times(PROC_STAT_BEFORE), bench.cpu_times(PROC_STAT_AFTER)
+    assert before == {0: (300, 1000), 1: (150, 950)}
+    # CPU 0: 1000 jiffies, all busy; CPU 1: 1000 jiffies, 300 of them busy (iowait counts as idle).
+    assert bench.cpu_busy(before, after) == {0: 100.0, 1: 30.0}
+    # A CPU that went away (or an empty reading) is left out, not divided by zero.
+    assert bench.cpu_busy(before, {0: after[0]}) == {0: 100.0}
+    assert bench.cpu_busy(before, before) == {}
