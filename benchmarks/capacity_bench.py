@@ -151,6 +151,47 @@ def read_cpu_times():
         return cpu_times(handle.read())
 
 
+# Where a container's CPU time is counted: cgroup v1 (cpuacct, nanoseconds)
+# or v2 (cpu.stat's usage_usec), under Docker's cgroupfs or systemd driver.
+CGROUP_USAGE = (
+    ("/sys/fs/cgroup/cpuacct/docker/%s/cpuacct.usage", 1e-6),
+    ("/sys/fs/cgroup/docker/%s/cpu.stat", 1e-3),
+    ("/sys/fs/cgroup/system.slice/docker-%s.scope/cpu.stat", 1e-3),
+)
+
+
+def cgroup_cpu_ms(text, scale):
+    """Milliseconds of CPU in a cgroup's cpuacct.usage (scale 1e-6) or cpu.stat (usage_usec, scale 1e-3)."""
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) == 1:
+            return int(fields[0]) * scale
+        if len(fields) == 2 and fields[0] == "usage_usec":
+            return int(fields[1]) * scale
+    return None
+
+
+def container_cpu_ms(ids):
+    """{container: CPU ms so far} for every container whose cgroup is found."""
+    used = {}
+    for name, container_id in ids.items():
+        for pattern, scale in CGROUP_USAGE:
+            try:
+                with open(pattern % container_id) as handle:
+                    used[name] = cgroup_cpu_ms(handle.read(), scale)
+                break
+            except OSError:
+                continue
+    return used
+
+
+def cpu_ms_per_attempt(before, after, attempts):
+    """Each container's CPU ms per attempt between two container_cpu_ms() readings."""
+    return {name: round((after[name] - before[name]) / attempts, 4)
+            for name in sorted(set(before) & set(after))
+            if before[name] is not None and after[name] is not None and attempts}
+
+
 def ramp(rates, run_step):
     """Run steps of rising rate until one is not sustained, then one halfway between; return (capacity, steps)."""
     steps = []
@@ -201,6 +242,10 @@ def unpin(undo):
         docker("update", "--cpuset-cpus", cpus, container)
 
 
+def container_ids(containers):
+    return dict(zip(containers, docker("inspect", "--format", "{{.Id}}", *containers).split())) if containers else {}
+
+
 def lab_containers():
     names = docker("ps", "--format", "{{.Names}}", "--filter", "name=sipha-lab-").split()
     return [name for name in names if name.startswith("sipha-lab-")]
@@ -232,9 +277,10 @@ def make_reference(active, facts):
 
 
 class Client:
-    def __init__(self, facts):
+    def __init__(self, facts, containers):
         self.client = facts["client"]
         self.target = "%s:%d" % (facts["vip"], facts["sip_port"])
+        self.ids = container_ids(containers)
 
     def step(self, name, scenario, inf, rate):
         count = rate * STEP_S
@@ -250,17 +296,21 @@ class Client:
         ]
         script = "rm -rf %s && mkdir -p %s && cd %s && %s >/dev/null 2>&1; cat stat.csv; echo @@; cat *_rtt.csv" % (
             run, run, run, " ".join(argv))
-        before = read_cpu_times()
+        before, used_before = read_cpu_times(), container_cpu_ms(self.ids)
         proc = docker_exec(self.client, script, timeout=STEP_S + 90, check=False)
         # Pinned, CPU 0 is the active node's and the others the rest of the
-        # lab's: which of them ran out says where the limit is.
+        # lab's: which of them ran out says where the limit is, and what
+        # each container spent on an attempt says who paid for it.
         busy = cpu_busy(before, read_cpu_times())
+        used = cpu_ms_per_attempt(used_before, container_cpu_ms(self.ids), count)
         stat_text, rtt_text = (proc.stdout.split("@@", 1) + [""])[:2]
         step = step_verdict(rate, count, sipp_totals(stat_text), parse_rtt(rtt_text))
         step["cpu_busy_percent"] = busy
-        log("%s at %d/s: %d of %d ok, p99 %s ms, CPUs busy %s %%, %s" % (
+        step["cpu_ms_per_attempt"] = used
+        log("%s at %d/s: %d of %d ok, p99 %s ms, CPUs busy %s %%, CPU ms per attempt %s, %s" % (
             name, rate, step["successful"], count, step["p99_ms"],
             "/".join("%.0f" % busy[cpu] for cpu in sorted(busy)),
+            " ".join("%s %.3f" % (container.replace("sipha-lab-", ""), ms) for container, ms in sorted(used.items())),
             "sustained" if step["sustained"] else "; ".join(step["why_not"])))
         time.sleep(PAUSE_BETWEEN_S)
         return step
@@ -278,7 +328,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     with open(args.facts) as handle:
         facts = json.load(handle)
-    client = Client(facts)
+    client = Client(facts, lab_containers())
     active = active_node(facts)
     if args.reference:
         make_reference(active, facts)

@@ -302,16 +302,20 @@ def test_a_database_host_trial_is_refused_on_a_lab_with_one_database_host(tmp_pa
         bench.main(["--facts", str(facts), "--profile", "p", "--db-host-killed", "--out", str(tmp_path / "o.json")])
 
 
-def capacity_run(database, usrloc, register, call=None, reference=False):
+def capacity_run(database, usrloc, register, call=None, reference=False, cpu=None):
+    step = {"rate": register, "p99_ms": 16.0}
+    if cpu is not None:  # runs since the bench records it: each container's CPU per attempt
+        step["cpu_ms_per_attempt"] = {"node1": cpu, "node2": 0.05}
     run = {"database": database, "usrloc": usrloc, "date": "2026-12-06", "active_pinned": True, "reference": reference,
-           "register": {"capacity_per_s": register, "steps": [{"rate": register, "p99_ms": 16.0}]}}
+           "active": "node1", "register": {"capacity_per_s": register, "steps": [{"rate": register * 2}, step]}}
     if call is not None:
         run["call"] = {"capacity_per_s": call, "steps": [{"rate": call, "p99_ms": 24.0}]}
     return run
 
 
 def test_capacity_rows_are_shares_of_their_own_databases_reference():
-    runs = [capacity_run("one host", "db_only", 1700, 250), capacity_run("one host", "memory", 5600, reference=True),
+    runs = [capacity_run("one host", "db_only", 1700, 250),
+            capacity_run("one host", "memory", 5600, reference=True, cpu=0.1234),
             capacity_run("Galera", "db_only", 1000)]
     rows = report.capacity_rows(runs)
     # The reference last within its database; a database without one has no share.
@@ -321,5 +325,8 @@ def test_capacity_rows_are_shares_of_their_own_databases_reference():
     assert round(rows[1]["register_share"], 3) == 0.304 and rows[2]["register_share"] == 1.0
     assert rows[1]["call"] == 250 and rows[1]["call_p99_ms"] == 24.0 and rows[2]["call"] is None
     table = "\n".join(report.capacity_table(rows))
-    assert "| one host | db_only | 2026-12-06 | 1700 (16) | 30 % | 250 (24) |" in table
-    assert "| Galera | db_only | 2026-12-06 | 1000 (16) | - | - (-) |" in table
+    # The active node's CPU per REGISTER at the sustained step, where the run recorded it.
+    assert rows[2]["active_cpu_ms"] == 0.1234 and rows[1]["active_cpu_ms"] is None
+    assert "| one host | db_only | 2026-12-06 | 1700 (16) | 30 % | - | 250 (24) |" in table
+    assert "| one host | memory | 2026-12-06 | 5600 (16) | 100 % | 0.123 | - (-) |" in table
+    assert "| Galera | db_only | 2026-12-06 | 1000 (16) | - | - | - (-) |" in table
