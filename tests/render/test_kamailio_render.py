@@ -186,40 +186,6 @@ def test_registrations_in_memory_replicated(run_render):
     assert 'if ($var(rc) == -3) {' in cfg and '$var(rc) == -3 || !sql_query' not in cfg
 
 
-def test_registrations_replicated_as_register_copies(run_render):
-    files = render(run_render, kamailio_usrloc_db_mode="write_back", kamailio_usrloc_replication_method="register_copy",
-                   kamailio_dialog_replication="false")
-    for name, own in NODES.items():
-        cfg = files[(name, "kamailio.cfg")]
-        own_ip = own.partition("/")[0]
-        others = sorted(ip.partition("/")[0] for other, ip in NODES.items() if other != name)
-        assert balanced(cfg)
-        # Neither dmq nor dmq_usrloc: a stored REGISTER goes to every other
-        # node as one datagram from this node's private socket, the phone's
-        # own X-Sipha-* headers removed first.
-        assert modparam(cfg, "usrloc", "db_mode") == "2" and "dmq" not in loaded(cfg) and "dmq_usrloc" not in loaded(cfg)
-        copy = cfg.partition("route[COPY_REGISTER] {")[2].partition("\n}")[0]
-        assert copy.index('remove_hf_re("^X-Sipha-");') < copy.index('append_hf("X-Sipha-Copy: 1')
-        assert '$fs = "udp:%s:5060";' % own_ip in copy
-        assert re.findall(r'forward\("([0-9.]+)", 5060\);', copy) == others
-        # Only after a successful save(); stored with the socket it named, unanswered.
-        registrar = cfg.partition("route[REGISTRAR] {")[2].partition("\n}")[0]
-        assert registrar.index("sl_reply_error();\n\t\texit;") < registrar.index("route(COPY_REGISTER);")
-        assert modparam(cfg, "registrar", "sock_flag") == "FLT_COPY_SOCKET" and "#!define FLT_COPY_SOCKET 10" in cfg
-        assert modparam(cfg, "registrar", "sock_hdr_name") == "X-Sipha-Socket"
-        assert 'save("location", "0x02")' in cfg.partition("route[SAVE_COPY] {")[2]
-        # A copy counts only from another node to this one's private address.
-        assert '#!define CLUSTER_PEERS "%s"' % ",".join("%s/32" % peer for peer in others) in cfg
-        guard = cfg.partition('if (is_method("REGISTER") && is_present_hf("X-Sipha-Copy")) {')[2].partition("\n\t}")[0]
-        assert '$Ri == "%s" && is_in_subnet("$si", CLUSTER_PEERS)' % own_ip in guard and "exit;" in guard
-        assert cfg.index("X-Sipha-Copy\")) {") < cfg.index("route(FLOOD);")
-
-
-def test_dmq_replication_copies_no_register(run_render):
-    cfg = render(run_render, kamailio_usrloc_db_mode="write_back")[("sip-a", "kamailio.cfg")]
-    assert "X-Sipha-Copy" not in cfg and "sock_hdr_name" not in cfg and "dmq_usrloc" in loaded(cfg)
-
-
 def test_db_only_replicates_no_registration(run_render):
     # Every node reads the same rows: replication asked for is not loaded.
     files = render(run_render, kamailio_usrloc_replication="true", sipha_dialog_replication="false")
