@@ -251,17 +251,14 @@ def lab_containers():
     return [name for name in names if name.startswith("sipha-lab-")]
 
 
-# The reference: usrloc in memory, nothing replicated (see the module's text):
-# neither by dmq_usrloc nor by copies of the REGISTERs (register_copy).
+# The reference: usrloc in memory, nothing replicated (see the module's text).
 REFERENCE_EDIT = (
     "sed -i -e 's/^modparam(\"usrloc\", \"db_mode\", [0-9])/modparam(\"usrloc\", \"db_mode\", 0)/'"
     " -e 's/^modparam(\"dmq_usrloc\", \"enable\", 1)/modparam(\"dmq_usrloc\", \"enable\", 0)/'"
-    " -e 's/^\\(\\s*\\)route(COPY_REGISTER);/\\1# the reference copies nothing/'"
     " /etc/kamailio/kamailio.cfg"
     # sed changes nothing silently: the reference must be what it says.
     " && grep -q '^modparam(\"usrloc\", \"db_mode\", 0)' /etc/kamailio/kamailio.cfg"
     " && ! grep -q '^modparam(\"dmq_usrloc\", \"enable\", 1)' /etc/kamailio/kamailio.cfg"
-    " && ! grep -q '^\\s*route(COPY_REGISTER);' /etc/kamailio/kamailio.cfg"
     " && kamailio -c -f /etc/kamailio/kamailio.cfg >/dev/null 2>&1"
     " && systemctl restart kamailio"
 )
@@ -331,12 +328,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     with open(args.facts) as handle:
         facts = json.load(handle)
-    client = Client(facts, lab_containers())
+    containers = lab_containers()
+    client = Client(facts, containers)
     active = active_node(facts)
     if args.reference:
         make_reference(active, facts)
         active = active_node(facts)  # the node that answers now: the group could have moved
-    undo = pin(active, lab_containers(), os.cpu_count() or 1)
+    undo = pin(active, containers, os.cpu_count() or 1)
     try:
         return measure(args, client, active, undo)
     finally:

@@ -405,10 +405,9 @@ def capacity_rows(runs):
             row[kind] = None if ramp is None else ramp["capacity_per_s"]
             last = [step for step in (ramp or {}).get("steps", []) if step["rate"] == row[kind]]
             row[kind + "_p99_ms"] = last[0]["p99_ms"] if last else None
-        # What the active node's CPU spent on one REGISTER at the highest
-        # sustained rate (capacity_bench.py records it since 2026-12-06).
-        top = [step for step in run.get("register", {}).get("steps", []) if step["rate"] == row["register"]]
-        row["active_cpu_ms"] = (top[0].get("cpu_ms_per_attempt") or {}).get(run.get("active")) if top else None
+            # What the active node's CPU spent on one attempt at the highest
+            # sustained rate (capacity_bench.py records it since 2026-12-06).
+            row[kind + "_active_cpu_ms"] = (last[0].get("cpu_ms_per_attempt") or {}).get(run.get("active")) if last else None
         base = reference.get(run["database"])
         row["register_share"] = None if not base or row["register"] is None else row["register"] / float(base)
         rows.append(row)
@@ -429,7 +428,7 @@ def capacity_table(rows):
         lines.append("| %s | %s | %s | %s (%s) | %s | %s | %s (%s) |" % (
             row["database"], row["usrloc"], row["date"], whole(row["register"]), whole(row["register_p99_ms"]),
             "-" if row["register_share"] is None else "%d %%" % round(100 * row["register_share"]),
-            "-" if row.get("active_cpu_ms") is None else "%.3f" % row["active_cpu_ms"],
+            "-" if row["register_active_cpu_ms"] is None else "%.3f" % row["register_active_cpu_ms"],
             whole(row["call"]), whole(row["call_p99_ms"])))
     return lines
 

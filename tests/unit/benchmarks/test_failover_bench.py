@@ -326,7 +326,7 @@ def test_capacity_rows_are_shares_of_their_own_databases_reference():
     assert rows[1]["call"] == 250 and rows[1]["call_p99_ms"] == 24.0 and rows[2]["call"] is None
     table = "\n".join(report.capacity_table(rows))
     # The active node's CPU per REGISTER at the sustained step, where the run recorded it.
-    assert rows[2]["active_cpu_ms"] == 0.1234 and rows[1]["active_cpu_ms"] is None
+    assert rows[2]["register_active_cpu_ms"] == 0.1234 and rows[1]["register_active_cpu_ms"] is None
     assert "| one host | db_only | 2026-12-06 | 1700 (16) | 30 % | - | 250 (24) |" in table
     assert "| one host | memory | 2026-12-06 | 5600 (16) | 100 % | 0.123 | - (-) |" in table
     assert "| Galera | db_only | 2026-12-06 | 1000 (16) | - | - | - (-) |" in table
