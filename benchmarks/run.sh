@@ -25,9 +25,10 @@
 #                   db-host-killed needs (BENCH_DB_TRIALS trials)
 #   BENCH_CAPACITY  the usrloc modes whose capacity (REGISTERs and call
 #                   attempts a second, capacity_bench.py) is measured on the
-#                   last profile's lab and this run's database, followed by
+#                   last profile's lab and this run's database, each
+#                   MODE[/REPLICATION_METHOD] (default dmq), followed by
 #                   the registrar alone as the reference (default
-#                   "db_only write_back"; empty: none)
+#                   "db_only write_back write_back/register_copy"; empty: none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -146,7 +147,7 @@ for profile in $profiles; do
   fi
 done
 
-capacity_modes=${BENCH_CAPACITY-db_only write_back}
+capacity_modes=${BENCH_CAPACITY-db_only write_back write_back/register_copy}
 if [ -n "$capacity_modes" ]; then
   case ${BENCH_DB:-single} in
     galera) database="Galera (2 hosts + arbitrator)" ;;
@@ -158,13 +159,22 @@ if [ -n "$capacity_modes" ]; then
     python3 benchmarks/capacity_bench.py --facts "$work/lab.json" --database "$database" --usrloc "$usrloc" \
       --out "$results/capacity.${BENCH_DB:-single}.$out.json" "$@"
   }
-  for mode in $capacity_modes; do
-    step "Capacity with kamailio_usrloc_db_mode=$mode ($database)"
-    playbook "$work/capacity.$mode.site.log" "$profile" site.yml -e "kamailio_usrloc_db_mode=$mode" ||
-      die "site.yml failed: $work/capacity.$mode.site.log"
-    label=$mode
-    [ "$mode" = db_only ] || label="$mode, replicated (dmq_usrloc)"
-    capacity "$mode" "$label"
+  for entry in $capacity_modes; do
+    mode=${entry%%/*}
+    method=dmq
+    [ "$entry" = "$mode" ] || method=${entry#*/}
+    out=$mode
+    [ "$method" = dmq ] || out="$mode+$method"
+    step "Capacity with kamailio_usrloc_db_mode=$mode, replication $method ($database)"
+    playbook "$work/capacity.$out.site.log" "$profile" site.yml -e "kamailio_usrloc_db_mode=$mode" \
+      -e "kamailio_usrloc_replication_method=$method" || die "site.yml failed: $work/capacity.$out.site.log"
+    case $mode/$method in
+      db_only/*) label=$mode ;;
+      */dmq) label="$mode, replicated (dmq_usrloc)" ;;
+      */register_copy) label="$mode, replicated (REGISTER copies)" ;;
+      *) label="$mode, replicated ($method)" ;;
+    esac
+    capacity "$out" "$label"
   done
   step "Capacity of the registrar alone: memory, replicated nowhere (the reference)"
   capacity reference "memory, not replicated (reference)" --reference

@@ -28,6 +28,7 @@ NODE_KEYS = (
     "sipha_sip_proxy",
     "kamailio_usrloc_db_mode",
     "kamailio_usrloc_replication",
+    "kamailio_usrloc_replication_method",
     "kamailio_standby",
     "sipha_proxy_standby",
 )
@@ -76,13 +77,21 @@ def _usrloc_problems(host, node):
             "proxy that is not running receives no replicated registration, and the node that takes over would start "
             "with the database's last flush only: use kamailio_usrloc_db_mode db_only, or a hot standby." % (host, mode)
         ]
-    if replication:
-        return []
-    return [
-        "%s: kamailio_usrloc_db_mode is %s with kamailio_usrloc_replication off; the node that takes over would "
-        "know only the registrations it loaded when it started: turn kamailio_usrloc_replication on, or use "
-        "kamailio_usrloc_db_mode db_only." % (host, mode)
-    ]
+    if not replication:
+        return [
+            "%s: kamailio_usrloc_db_mode is %s with kamailio_usrloc_replication off; the node that takes over would "
+            "know only the registrations it loaded when it started: turn kamailio_usrloc_replication on, or use "
+            "kamailio_usrloc_db_mode db_only." % (host, mode)
+        ]
+    method = node.get("kamailio_usrloc_replication_method") or "dmq"
+    if method == "register_copy" and mode == "memory":
+        return [
+            "%s: kamailio_usrloc_replication_method register_copy with kamailio_usrloc_db_mode memory; copies "
+            "reach only the nodes that are running, and a node that starts loads what it knows from the database, "
+            "which memory never writes: use kamailio_usrloc_db_mode write_back (or write_through), or "
+            "kamailio_usrloc_replication_method dmq." % host
+        ]
+    return []
 
 
 def _node_problems(host, node):

@@ -186,6 +186,60 @@ def test_registrations_in_memory_replicated(run_render):
     assert 'if ($var(rc) == -3) {' in cfg and '$var(rc) == -3 || !sql_query' not in cfg
 
 
+def test_registrations_replicated_as_register_copies(run_render):
+    files = render(run_render, kamailio_usrloc_db_mode="write_back", kamailio_usrloc_replication_method="register_copy",
+                   kamailio_dialog_replication="false")
+    for name, own in NODES.items():
+        cfg = files[(name, "kamailio.cfg")]
+        own_ip = own.partition("/")[0]
+        others = sorted(ip.partition("/")[0] for other, ip in NODES.items() if other != name)
+        assert balanced(cfg)
+        # Neither dmq nor dmq_usrloc: a stored REGISTER goes to every other
+        # node as one UDP datagram from this node's private socket, the
+        # phone's own X-Sipha-* headers removed first, signed, with the
+        # socket it came in on (add_sock_hdr: IPv6 in brackets).
+        assert modparam(cfg, "usrloc", "db_mode") == "2" and "dmq" not in loaded(cfg) and "dmq_usrloc" not in loaded(cfg)
+        copy = cfg.partition("route[COPY_REGISTER] {")[2].partition("\n}")[0]
+        assert copy.index('remove_hf_re("^X-Sipha-");') < copy.index("route(COPY_SIGNATURE);")
+        assert copy.index("route(COPY_SIGNATURE);") < copy.index(
+            'append_hf("X-Sipha-Copy: t=$var(copy_time);sg=$var(copy_signature)')
+        assert 'add_sock_hdr("X-Sipha-Socket");' in copy and "$pr:$Ri" not in copy
+        assert '$fs = "udp:%s:5060";' % own_ip in copy
+        assert re.findall(r'forward_udp\("([0-9.]+)", 5060\);', copy) == others and "forward(" not in copy
+        # The signature is keyed with the secret on both sides and covers
+        # what the copy registers.
+        signature = cfg.partition("route[COPY_SIGNATURE] {")[2].partition("\n}")[0]
+        for part in ("SIP_SECRET + \":\" + $ci + \":\" + $cs + \":\" + $tu", "$var(copy_contacts)", "$var(copy_expires)",
+                     "$var(copy_received)", "$var(copy_time) + \":\" + SIP_SECRET;", "{s.sha256}"):
+            assert part in signature
+        # Only after a successful save(); stored in memory only (the node
+        # that accepted the REGISTER writes the one row), with the socket it
+        # named, unanswered, once its signature and age are checked.
+        registrar = cfg.partition("route[REGISTRAR] {")[2].partition("\n}")[0]
+        assert registrar.index("sl_reply_error();\n\t\texit;") < registrar.index("route(COPY_REGISTER);")
+        assert modparam(cfg, "registrar", "sock_flag") == "FLT_COPY_SOCKET" and "#!define FLT_COPY_SOCKET 10" in cfg
+        assert modparam(cfg, "registrar", "sock_hdr_name") == "X-Sipha-Socket"
+        save_copy = cfg.partition("route[SAVE_COPY] {")[2].partition("\n}")[0]
+        assert save_copy.index("$(hdr(X-Sipha-Copy){param.value,sg}) != $var(copy_signature)") < save_copy.index(
+            'save("location", "0x03")')
+        assert "$var(copy_age) > COPY_MAX_AGE" in save_copy and "#!define COPY_MAX_AGE 30" in cfg
+        # One row a contact: found by user and contact, not by ruid.
+        assert modparam(cfg, "usrloc", "db_ops_ruid") == "0" and modparam(cfg, "usrloc", "matching_mode") == "0"
+        assert modparam(cfg, "usrloc", "db_check_update") == "1" and modparam(cfg, "usrloc", "db_timer_clean") == "1"
+        # A copy counts only from another node to this one's private address.
+        assert '#!define CLUSTER_PEERS "%s"' % ",".join("%s/32" % peer for peer in others) in cfg
+        guard = cfg.partition('if (is_method("REGISTER") && is_present_hf("X-Sipha-Copy")) {')[2].partition("\n\t}")[0]
+        assert '$Ri == "%s" && is_in_subnet("$si", CLUSTER_PEERS)' % own_ip in guard and "exit;" in guard
+        assert cfg.index("X-Sipha-Copy\")) {") < cfg.index("route(FLOOD);")
+
+
+def test_dmq_replication_copies_no_register(run_render):
+    cfg = render(run_render, kamailio_usrloc_db_mode="write_back")[("sip-a", "kamailio.cfg")]
+    assert "X-Sipha-Copy" not in cfg and "sock_hdr_name" not in cfg and "dmq_usrloc" in loaded(cfg)
+    # dmq carries the ruid: rows stay found by it.
+    assert modparam(cfg, "usrloc", "db_ops_ruid") is None
+
+
 def test_db_only_replicates_no_registration(run_render):
     # Every node reads the same rows: replication asked for is not loaded.
     files = render(run_render, kamailio_usrloc_replication="true", sipha_dialog_replication="false")

@@ -396,6 +396,13 @@ def test_usrloc_in_memory_with_a_cold_standby_is_reported(standby):
                        "node1", "cold standby", "db_only")
 
 
+# Copies reach running nodes only, and a node that starts loads the
+# database, which memory never writes.
+def test_register_copies_without_a_database_are_reported():
+    assert_one_problem(problems_of(kamailio_usrloc_db_mode="memory", kamailio_usrloc_replication_method="register_copy"),
+                       "node1", "register_copy", "write_back")
+
+
 @pytest.mark.parametrize("overrides", [
     {},
     {"kamailio_usrloc_db_mode": "db_only", "sipha_proxy_standby": "cold"},
@@ -406,6 +413,9 @@ def test_usrloc_in_memory_with_a_cold_standby_is_reported(standby):
     {"kamailio_usrloc_db_mode": "write_back"},
     {"kamailio_usrloc_db_mode": "write_back", "kamailio_usrloc_replication": True},
     {"kamailio_usrloc_db_mode": "write_back", "kamailio_usrloc_replication": "true"},
+    {"kamailio_usrloc_db_mode": "write_back", "kamailio_usrloc_replication_method": "register_copy"},
+    {"kamailio_usrloc_db_mode": "write_through", "kamailio_usrloc_replication_method": "register_copy"},
+    {"kamailio_usrloc_db_mode": "memory", "kamailio_usrloc_replication_method": "dmq"},
     # OpenSIPS keeps its own settings (opensips_usrloc_db_mode).
     {"sipha_sip_proxy": "opensips", "kamailio_usrloc_replication": False},
 ])
