@@ -251,14 +251,17 @@ def lab_containers():
     return [name for name in names if name.startswith("sipha-lab-")]
 
 
-# The reference: usrloc in memory, nothing replicated (see the module's text).
+# The reference: usrloc in memory, nothing replicated (see the module's text):
+# neither by dmq_usrloc nor by copies of the REGISTERs (register_copy).
 REFERENCE_EDIT = (
     "sed -i -e 's/^modparam(\"usrloc\", \"db_mode\", [0-9])/modparam(\"usrloc\", \"db_mode\", 0)/'"
     " -e 's/^modparam(\"dmq_usrloc\", \"enable\", 1)/modparam(\"dmq_usrloc\", \"enable\", 0)/'"
+    " -e 's/^\\(\\s*\\)route(COPY_REGISTER);/\\1# the reference copies nothing/'"
     " /etc/kamailio/kamailio.cfg"
     # sed changes nothing silently: the reference must be what it says.
     " && grep -q '^modparam(\"usrloc\", \"db_mode\", 0)' /etc/kamailio/kamailio.cfg"
     " && ! grep -q '^modparam(\"dmq_usrloc\", \"enable\", 1)' /etc/kamailio/kamailio.cfg"
+    " && ! grep -q '^\\s*route(COPY_REGISTER);' /etc/kamailio/kamailio.cfg"
     " && kamailio -c -f /etc/kamailio/kamailio.cfg >/dev/null 2>&1"
     " && systemctl restart kamailio"
 )
