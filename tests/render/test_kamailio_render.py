@@ -228,14 +228,35 @@ def test_registrations_replicated_as_register_copies(run_render):
         assert modparam(cfg, "usrloc", "db_check_update") == "1" and modparam(cfg, "usrloc", "db_timer_clean") == "1"
         # A copy counts only from another node to this one's private address.
         assert '#!define CLUSTER_PEERS "%s"' % ",".join("%s/32" % peer for peer in others) in cfg
-        guard = cfg.partition('if (is_method("REGISTER") && is_present_hf("X-Sipha-Copy")) {')[2].partition("\n\t}")[0]
-        assert '$Ri == "%s" && is_in_subnet("$si", CLUSTER_PEERS)' % own_ip in guard and "exit;" in guard
-        assert cfg.index("X-Sipha-Copy\")) {") < cfg.index("route(FLOOD);")
+        guard = cfg.partition('if ((is_method("REGISTER") && is_present_hf("X-Sipha-Copy"))\n'
+                              '\t\t\t|| (is_method("OPTIONS") && is_present_hf("X-Sipha-Resync"))) {')[2]
+        guard = guard.partition("\n\t}")[0]
+        peer_branch, stranger_branch = guard.split("\n\t\t} else {")
+        assert '$Ri == "%s" && is_in_subnet("$si", CLUSTER_PEERS)' % own_ip in peer_branch
+        assert "route(SAVE_COPY);" in peer_branch and "route(RESYNC_ASK);" in peer_branch
+        # From anyone else: dropped, and a flood of them banned like any other.
+        assert "route(FLOOD);" in stranger_branch and "route(SAVE_COPY)" not in stranger_branch
+        assert guard.rstrip().endswith("exit;")
+        # A node that starts asks every peer (its unit's ExecStartPost, its
+        # failure not the start's); the peer checks the ask like a copy,
+        # answers it once, and sends what it holds.
+        command = "/usr/libexec/sipha/sipha-usrloc-resync --secrets /etc/kamailio/sipha-secrets.cfg --from %s --port 5060" % own_ip
+        dropin = files[(name, "usrloc-resync.conf")]
+        assert "\nExecStartPost=-%s ask %s\n" % (command, " ".join(others)) in dropin
+        ask = cfg.partition("route[RESYNC_ASK] {")[2].partition("\n}")[0]
+        assert ask.index("{s.sha256}{s.substr,0,24})") < ask.index("$sht(sipha_resync=>$var(ask_nonce)) != $null")
+        assert "$var(ask_age) > COPY_MAX_AGE" in ask and 'SIP_SECRET + ":resync:" + $si' in ask
+        assert ask.index("$sht(sipha_resync=>$var(ask_nonce)) = 1;") < ask.index(
+            'exec_cmd("%s send --to $si </dev/null >/dev/null 2>&1 &");' % command)
+        assert "exec" in loaded(cfg) and "sipha_resync=>size=4;autoexpire=60;" in cfg
+        # A copy sent again is skipped when this node holds that REGISTER.
+        assert save_copy.index("route(RESYNC_HELD);") < save_copy.index('save("location", "0x03")')
 
 
 def test_dmq_replication_copies_no_register(run_render):
     cfg = render(run_render, kamailio_usrloc_db_mode="write_back")[("sip-a", "kamailio.cfg")]
     assert "X-Sipha-Copy" not in cfg and "sock_hdr_name" not in cfg and "dmq_usrloc" in loaded(cfg)
+    assert "X-Sipha-Resync" not in cfg and "exec" not in loaded(cfg)
     # dmq carries the ruid: rows stay found by it.
     assert modparam(cfg, "usrloc", "db_ops_ruid") is None
 
