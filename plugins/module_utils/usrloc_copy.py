@@ -46,8 +46,13 @@ def read_secret(text):
     raise ValueError("no #!define SIP_SECRET line")
 
 
+# Kamailio passes a header's bytes through as they came (a User-Agent need
+# not be UTF-8): they go back out as they were.
+ENCODING = ("utf-8", "surrogateescape")
+
+
 def _sign(parts):
-    return hashlib.sha256(":".join(parts).encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256(":".join(parts).encode(*ENCODING)).hexdigest()[:24]
 
 
 def copy_signature(secret, call_id, cseq, to_uri, contact, expires, received, stamp):
@@ -55,9 +60,13 @@ def copy_signature(secret, call_id, cseq, to_uri, contact, expires, received, st
     return _sign((secret, call_id, str(cseq), to_uri, contact, str(expires), received, str(stamp), secret))
 
 
-def ask_signature(secret, requester, nonce, stamp):
-    """route[RESYNC_ASK]'s: the asking node's private address, a nonce, the time."""
-    return _sign((secret, "resync", requester, nonce, str(stamp), secret))
+def ask_signature(secret, requester, target, nonce, stamp):
+    """route[RESYNC_ASK]'s: the asking node's private address, the asked one's, a nonce, the time.
+
+    The asked node's address in it: an ask taken off the wire cannot be
+    played to another peer.
+    """
+    return _sign((secret, "resync", requester, target, nonce, str(stamp), secret))
 
 
 def _host(address):
@@ -76,12 +85,14 @@ def ask_request(peer, port, local, secret, nonce, stamp):
         "To: <sip:%s>" % target,
         "Call-ID: resync-%s@%s" % (nonce, _host(local[0])),
         "CSeq: 1 OPTIONS",
-        "X-Sipha-Resync: t=%d;n=%s;sg=%s" % (stamp, nonce, ask_signature(secret, local[0], nonce, stamp)),
+        # r: the asking address as signed (Kamailio compares it with the
+        # source as an address, whatever its spelling).
+        "X-Sipha-Resync: r=%s;t=%d;n=%s;sg=%s" % (local[0], stamp, nonce, ask_signature(secret, local[0], peer, nonce, stamp)),
         "Content-Length: 0",
         "",
         "",
     ]
-    return "\r\n".join(lines).encode("utf-8")
+    return "\r\n".join(lines).encode(*ENCODING)
 
 
 def _set(value):
@@ -118,7 +129,8 @@ def live_contacts(dump):
 
 
 def _allow(methods):
-    if methods in (None, ALL_METHODS):
+    # All methods: the mask with every bit, or -1 where it is printed signed.
+    if methods is None or methods < 0 or methods == ALL_METHODS:
         return None
     return ", ".join(name for bit, name in METHODS if methods & bit) or None
 
@@ -151,7 +163,7 @@ def copy_request(contact, peer, port, local, secret, stamp, resync=True):
     call_id = contact["Call-ID"]
     cseq = contact["CSeq"]
     source = "%s:%d" % (_host(local[0]), local[1])
-    branch = hashlib.sha256(("%s:%s:%s" % (call_id, cseq, stamp)).encode("utf-8")).hexdigest()[:16]
+    branch = hashlib.sha256(("%s:%s:%s" % (call_id, cseq, stamp)).encode(*ENCODING)).hexdigest()[:16]
     lines = [
         "REGISTER sip:%s:%d SIP/2.0" % (_host(peer), port),
         "Via: SIP/2.0/UDP %s;branch=z9hG4bK-copy-%s" % (source, branch),
@@ -176,4 +188,4 @@ def copy_request(contact, peer, port, local, secret, stamp, resync=True):
     if resync:
         lines.append("X-Sipha-Resync: 1")
     lines += ["Content-Length: 0", "", ""]
-    return "\r\n".join(lines).encode("utf-8")
+    return "\r\n".join(lines).encode(*ENCODING)

@@ -235,22 +235,39 @@ def test_registrations_replicated_as_register_copies(run_render):
         assert '$Ri == "%s" && is_in_subnet("$si", CLUSTER_PEERS)' % own_ip in peer_branch
         assert "route(SAVE_COPY);" in peer_branch and "route(RESYNC_ASK);" in peer_branch
         # From anyone else: dropped, and a flood of them banned like any other.
-        assert "route(FLOOD);" in stranger_branch and "route(SAVE_COPY)" not in stranger_branch
+        assert stranger_branch.index("route(FLOOD);") < stranger_branch.index("route(REFUSED);")
+        assert "route(SAVE_COPY)" not in stranger_branch
         assert guard.rstrip().endswith("exit;")
         # A node that starts asks every peer (its unit's ExecStartPost, its
         # failure not the start's); the peer checks the ask like a copy,
         # answers it once, and sends what it holds.
-        command = "/usr/libexec/sipha/sipha-usrloc-resync --secrets /etc/kamailio/sipha-secrets.cfg --from %s --port 5060" % own_ip
+        command = ("/usr/libexec/sipha/sipha-usrloc-resync --secrets /etc/kamailio/sipha-secrets.cfg --from %s "
+                   "--port 5060 --fifo /run/kamailio/kamailio_rpc.fifo" % own_ip)
         dropin = files[(name, "usrloc-resync.conf")]
         assert "\nExecStartPost=-%s ask %s\n" % (command, " ".join(others)) in dropin
         ask = cfg.partition("route[RESYNC_ASK] {")[2].partition("\n}")[0]
         assert ask.index("{s.sha256}{s.substr,0,24})") < ask.index("$sht(sipha_resync=>$var(ask_nonce)) != $null")
-        assert "$var(ask_age) > COPY_MAX_AGE" in ask and 'SIP_SECRET + ":resync:" + $si' in ask
+        # Field for field what usrloc_copy.ask_signature signs: the asking
+        # address (compared with the source), this node's, nonce, time.
+        assert ('$var(signed) = SIP_SECRET + ":resync:" + $var(ask_from) + ":%s:" + $var(ask_nonce)\n'
+                '\t\t+ ":" + $var(ask_time) + ":" + SIP_SECRET;' % own_ip) in ask
+        assert '!compare_ips("$si", "$var(ask_from)")' in ask and "$var(ask_age) > COPY_MAX_AGE" in ask
         assert ask.index("$sht(sipha_resync=>$var(ask_nonce)) = 1;") < ask.index(
             'exec_cmd("%s send --to $si </dev/null >/dev/null 2>&1 &");' % command)
         assert "exec" in loaded(cfg) and "sipha_resync=>size=4;autoexpire=60;" in cfg
-        # A copy sent again is skipped when this node holds that REGISTER.
+        assert modparam(cfg, "jsonrpcs", "fifo_name") == "/run/kamailio/kamailio_rpc.fifo"
+        # Refusals are logged once a minute per source and reason.
+        refused = cfg.partition("route[REFUSED] {")[2].partition("\n}")[0]
+        assert refused.index("$sht(sipha_refused=>$si/$var(refused)) == $null") < refused.index("xlog(")
+        assert refused.rstrip().endswith("exit;") and "sipha_refused=>size=8;autoexpire=60;" in cfg
+        for route in ("SAVE_COPY", "RESYNC_ASK"):
+            body = cfg.partition("route[%s] {" % route)[2].partition("\n}")[0]
+            assert "route(REFUSED);" in body and "xlog(\"L_WARN\"" not in body
+        # A copy sent again is skipped when this node holds that REGISTER or
+        # changed the contact since it started.
         assert save_copy.index("route(RESYNC_HELD);") < save_copy.index('save("location", "0x03")')
+        held = cfg.partition("route[RESYNC_HELD] {")[2].partition("\n}")[0]
+        assert "$(ulc(held=>cseq)[$var(i)]) >= $cs" in held and "$(ulc(held=>modified)[$var(i)]) >= $Tb" in held
 
 
 def test_dmq_replication_copies_no_register(run_render):

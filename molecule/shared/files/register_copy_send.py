@@ -62,12 +62,16 @@ def request(dest, port, local, user, contact_host, sock, secret, age):
     )
 
 
+def ask_signature(secret, requester, target, nonce, stamp):
+    # route[RESYNC_ASK]: the asking address, the asked one, a nonce, the time.
+    signed = ":".join((secret, "resync", requester, target, nonce, stamp, secret))
+    return hashlib.sha256(signed.encode()).hexdigest()[:24]
+
+
 def ask_request(dest, port, local, secret, age):
-    # route[RESYNC_ASK]: signed over the asking address, a nonce and the time.
     nonce = "%016x" % random.getrandbits(64)
     stamp = str(int(time.time()) - age)
-    signed = ":".join((secret or "", "resync", local[0], nonce, stamp, secret or ""))
-    sig = hashlib.sha256(signed.encode()).hexdigest()[:24] if secret else "%024x" % random.getrandbits(96)
+    sig = ask_signature(secret, local[0], dest, nonce, stamp) if secret else "%024x" % random.getrandbits(96)
     return (
         "OPTIONS sip:%s:%d SIP/2.0\r\n"
         "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-ask-%s\r\n"
@@ -76,9 +80,10 @@ def ask_request(dest, port, local, secret, age):
         "Call-ID: ask-%s@%s\r\n"
         "CSeq: 1 OPTIONS\r\n"
         "Max-Forwards: 70\r\n"
-        "X-Sipha-Resync: t=%s;n=%s;sg=%s\r\n"
+        "X-Sipha-Resync: r=%s;t=%s;n=%s;sg=%s\r\n"
         "Content-Length: 0\r\n\r\n"
-        % (dest, port, local[0], local[1], nonce, local[0], nonce[:8], dest, port, nonce, local[0], stamp, nonce, sig)
+        % (dest, port, local[0], local[1], nonce, local[0], nonce[:8], dest, port, nonce, local[0], local[0], stamp, nonce,
+           sig)
     )
 
 

@@ -81,6 +81,8 @@ def test_the_lab_forger_signs_as_the_nodes_do():
     fields = ("call-1@10.0.0.5", "7", "sip:user0001@10.0.0.11", "<sip:user0001@192.0.2.7:5080>", "600",
               "sip:192.0.2.7:40000", "1765000000")
     assert forger.signature(LAB_SECRET, *fields) == u.copy_signature(LAB_SECRET, *fields)
+    ask = ("10.0.0.11", "10.0.0.12", "0123abcd", "1765000000")
+    assert forger.ask_signature(LAB_SECRET, *ask) == u.ask_signature(LAB_SECRET, *ask)
 
 
 def test_every_live_contact_is_sent_with_its_aor():
@@ -136,13 +138,31 @@ def test_a_contact_that_takes_every_method_names_none():
     assert "Allow" not in headers(u.copy_request(contact, "10.0.0.12", 5060, ("10.0.0.11", 1), LAB_SECRET, 1))[1]
 
 
-def test_an_ask_is_signed_with_the_asking_address_nonce_and_time():
+def test_an_ask_is_signed_with_both_addresses_the_nonce_and_time():
     first, h = headers(u.ask_request("10.0.0.12", 5060, ("10.0.0.11", 40000), LAB_SECRET, "0123abcd", 1765000000))
     assert first == "OPTIONS sip:10.0.0.12:5060 SIP/2.0"
     ask = h["X-Sipha-Resync"][0]
-    assert param(ask, "t") == "1765000000" and param(ask, "n") == "0123abcd"
-    assert param(ask, "sg") == u.ask_signature(LAB_SECRET, "10.0.0.11", "0123abcd", 1765000000)
-    assert param(ask, "sg") != u.ask_signature(LAB_SECRET, "10.0.0.13", "0123abcd", 1765000000)
+    assert param(ask, "r") == "10.0.0.11" and param(ask, "t") == "1765000000" and param(ask, "n") == "0123abcd"
+    assert param(ask, "sg") == u.ask_signature(LAB_SECRET, "10.0.0.11", "10.0.0.12", "0123abcd", 1765000000)
+    # Neither to another peer nor from another one.
+    assert param(ask, "sg") != u.ask_signature(LAB_SECRET, "10.0.0.11", "10.0.0.13", "0123abcd", 1765000000)
+    assert param(ask, "sg") != u.ask_signature(LAB_SECRET, "10.0.0.13", "10.0.0.12", "0123abcd", 1765000000)
+
+
+def test_an_ipv6_ask_names_its_address_as_bound():
+    ask = headers(u.ask_request("fd00::12", 5060, ("fd00::11", 40000, 0, 0), LAB_SECRET, "ab", 1))[1]["X-Sipha-Resync"][0]
+    assert param(ask, "r") == "fd00::11" and param(ask, "sg") == u.ask_signature(LAB_SECRET, "fd00::11", "fd00::12", "ab", 1)
+
+
+def test_a_header_that_is_not_utf8_goes_back_as_it_came():
+    # A phone's User-Agent reaches ul.dump byte for byte; the JSON reply
+    # decoded with surrogateescape, the copy carries the same bytes.
+    raw = '{"result": {"Domains": [{"Domain": {"AoRs": [{"Info": {"AoR": "u1", "Contacts": [{"Contact": ' \
+          '{"Address": "sip:u1@192.0.2.7", "Expires": 60, "Call-ID": "c1", "CSeq": 1, "User-Agent": "Phone \xff",' \
+          ' "Socket": "udp:203.0.113.10:5060", "Methods": -1}}]}}]}}]}}'
+    result = json.loads(raw.encode("latin-1").decode(*u.ENCODING))["result"]
+    message = u.copy_request(u.live_contacts(result)[0], "10.0.0.12", 5060, ("10.0.0.11", 1), LAB_SECRET, 1)
+    assert b"User-Agent: Phone \xff\r\n" in message and b"Allow" not in message
 
 
 def test_the_secret_is_read_from_the_roles_secrets_file():
