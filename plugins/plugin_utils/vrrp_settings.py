@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import re
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 from ansible_collections.sipha.cluster.plugins.plugin_utils.network import flag
 from ansible_collections.sipha.cluster.plugins.plugin_utils.shared_settings import differing
@@ -28,6 +28,14 @@ PRIORITY_MIN, PRIORITY_MAX = 1, 254
 AUTH_PASS_MAX = 8
 # keepalived.conf starts a comment at "#" or "!" and splits words on blanks.
 AUTH_PASS_CHARS = re.compile(r'^[^\s#!"\']+$')
+
+# What the health check needs beyond its SIP probe's own wait
+# (failover_sip_timeout): the VIP guard's ARP probe (0.3 s) and a dozen
+# short processes, which took up to 1.3 s on a lab node while site.yml ran
+# beside it on the same two cores. keepalived kills a check that outlasts
+# keepalived_check_timeout and counts it failed, so a timeout without this
+# room takes a busy but healthy node out (two such checks move the VIP).
+CHECK_ROOM_S = 2
 
 # Settings every node must share, or the nodes are not one VRRP instance.
 SHARED = ("vrrp_version", "advert_int", "virtual_router_id", "nopreempt", "auth_pass", "unicast")
@@ -100,7 +108,27 @@ def _node_problems(host, node):
         problems.append("%s: keepalived_check_interval is %r; use whole seconds, at least 1." % (host, node.get("check_interval")))
     if timeout is None or timeout < 1:
         problems.append("%s: keepalived_check_timeout is %r; use whole seconds, at least 1." % (host, node.get("check_timeout")))
+    elif "sip_timeout" in node:
+        problems.extend(_timeout_room(host, timeout, node.get("sip_timeout")))
     return problems
+
+
+def _timeout_room(host, timeout, sip_timeout):
+    """keepalived's check timeout against the check's own SIP deadline (the failover role's failover_sip_timeout)."""
+    try:
+        sip = Decimal(str(sip_timeout).strip())
+    except (InvalidOperation, ValueError):
+        sip = None
+    if sip is None or not sip.is_finite() or sip <= 0:
+        return ["%s: failover_sip_timeout is %r; use the seconds the health check waits for a SIP answer, "
+                "e.g. 1.0." % (host, sip_timeout)]
+    least = int((sip + CHECK_ROOM_S).to_integral_value(rounding=ROUND_CEILING))
+    if timeout < least:
+        return ["%s: keepalived_check_timeout is %d, but the check waits up to failover_sip_timeout (%s s) for a SIP "
+                "answer and needs about %d s more for the rest on a busy node; keepalived would kill a slow healthy "
+                "check and count it failed. Set keepalived_check_timeout to at least %d (or lower "
+                "failover_sip_timeout)." % (host, timeout, sip_timeout, CHECK_ROOM_S, least)]
+    return []
 
 
 def _flap_problems(host, node):

@@ -83,7 +83,7 @@ def assert_stopped_before_any_host(result, *words):
     assert "sipha.cluster.node :" not in output, output
     # The failover role's preflight entry only publishes settings; any other
     # task of the role would be a rollout.
-    assert not re.search(r"TASK \[sipha\.cluster\.failover : (?!Publish this node's flap damping settings\])", output), output
+    assert not re.search(r"TASK \[sipha\.cluster\.failover : (?!Publish this node's flap damping and health check settings\])", output), output
 
 
 def test_same_interface_for_private_and_public(tmp_path):
@@ -137,6 +137,9 @@ NODE2 = {"sipha_private_ip": "10.0.0.12/24"}
         pytest.param(NODE1, NODE2, {"failover_flap_hold_down": "0"},
                      ["node1: failover_flap_hold_down is 0;", "failover_flap_limit: 0 to turn flap damping off"],
                      id="flap-hold-down-zero"),
+        pytest.param(NODE1, NODE2, {"keepalived_check_timeout": 2},
+                     ["node1: keepalived_check_timeout is 2, but the check waits up to failover_sip_timeout (1.0 s)",
+                      "Set keepalived_check_timeout to at least 3"], id="check-timeout-without-room"),
         pytest.param(NODE1, NODE2, {"keepalived_advert_int": "0.5", "keepalived_vrrp_version": 2},
                      ["VRRPv2 takes whole seconds"], id="advert-int-fraction-on-vrrp2"),
         pytest.param(NODE1, NODE2, {"keepalived_auth_pass": "secret"},

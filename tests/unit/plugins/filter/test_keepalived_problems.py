@@ -24,7 +24,7 @@ def settings(**overrides):
         "auth_pass": "",
         "virtual_router_id": "51",
         "check_interval": "1",
-        "check_timeout": "2",
+        "check_timeout": "4",
         "unicast": True,
     }
     values.update(overrides)
@@ -170,3 +170,24 @@ def test_flap_damping_needs_a_window_and_a_hold_down(key, seconds):
     assert problems == ["node1: failover_%s is %r; use whole seconds %s, at least 1 (or failover_flap_limit: 0 to turn "
                         "flap damping off)." % (key, seconds, "over which losses count" if key == "flap_window"
                                                 else "a flapping node stays out")]
+
+
+@pytest.mark.parametrize("timeout, sip_timeout", [("4", "1.0"), ("3", "1.0"), ("3", "0.5"), ("5", "2.5"), ("40", "1")])
+def test_a_check_timeout_with_room_beyond_the_sip_probe_is_fine(timeout, sip_timeout):
+    assert problems_of(check_timeout=timeout, sip_timeout=sip_timeout) == []
+
+
+@pytest.mark.parametrize("timeout, sip_timeout, least", [("2", "1.0", 3), ("1", "0.2", 3), ("4", "2.5", 5)])
+def test_a_check_timeout_that_would_kill_a_slow_healthy_check_is_reported(timeout, sip_timeout, least):
+    problems = problems_of(node1={"check_timeout": timeout}, node2={"check_timeout": "40"}, sip_timeout=sip_timeout)
+    assert problems == [
+        "node1: keepalived_check_timeout is %s, but the check waits up to failover_sip_timeout (%s s) for a SIP answer "
+        "and needs about 2 s more for the rest on a busy node; keepalived would kill a slow healthy check and count it "
+        "failed. Set keepalived_check_timeout to at least %d (or lower failover_sip_timeout)." % (timeout, sip_timeout, least)
+    ]
+
+
+@pytest.mark.parametrize("sip_timeout", ["0", "-1", "soon", "nan", None])
+def test_a_sip_timeout_that_is_not_a_wait_is_reported(sip_timeout):
+    problems = problems_of(sip_timeout=sip_timeout)
+    assert len(problems) == 2 and all("failover_sip_timeout is %r" % sip_timeout in p for p in problems), problems
