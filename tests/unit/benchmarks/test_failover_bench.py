@@ -330,3 +330,42 @@ def test_capacity_rows_are_shares_of_their_own_databases_reference():
     assert "| one host | db_only | 2026-12-06 | 1700 (16) | 30 % | - | 250 (24) |" in table
     assert "| one host | memory | 2026-12-06 | 5600 (16) | 100 % | 0.123 | - (-) |" in table
     assert "| Galera | db_only | 2026-12-06 | 1000 (16) | - | - | - (-) |" in table
+
+
+# SIPp's -trace_stat columns (header as SIPp writes it, values cut to the ones read here).
+STAT_HEADER = ("StartTime;LastResetTime;CurrentTime;SuccessfulCall(P);SuccessfulCall(C);FailedCall(P);FailedCall(C);"
+               "FailedUnexpectedMessage(C);FailedRegexpDoesntMatch(P);FailedRegexpDoesntMatch(C);"
+               "FailedTimeoutOnRecv(P);FailedTimeoutOnRecv(C)")
+
+
+def test_call_counts_tell_calls_answered_by_someone_else_from_calls_timed_out():
+    text = STAT_HEADER + "\n" + "a;b;c;0;10;0;0;0;0;0;0;0\n" + "a;b;c;5;478;3;22;0;1;2;2;20\n"
+    assert bench.call_counts(bench.sipp_totals(text)) == {
+        "successful": 478, "failed": 22, "answered_by_other": 2, "timed_out": 20}
+
+
+def calls(successful, failed, answered_by_other=0, timed_out=0):
+    return {"successful": successful, "failed": failed, "answered_by_other": answered_by_other, "timed_out": timed_out}
+
+
+def test_calls_that_timed_out_in_the_fast_pass_are_not_lost_registrations():
+    verdict = bench.reach_verdict(500, calls(478, 22, timed_out=22), calls(500, 0))
+    assert verdict["registrations_lost"] == 0
+    assert verdict["user_calls_failed_fast"] == 22 and verdict["user_calls_timed_out_fast"] == 22
+    assert verdict["user_calls_called_again"] is True
+    assert "0 registrations lost (22 of the fast pass's calls failed, 22 timed out" in bench.reach_line(verdict)
+
+
+def test_users_the_slow_pass_cannot_reach_either_are_lost():
+    verdict = bench.reach_verdict(500, calls(351, 149, answered_by_other=140, timed_out=9), calls(360, 140, 140))
+    assert verdict["registrations_lost"] == 140 and verdict["user_calls_answered_by_media"] == 140
+
+
+def test_a_fast_pass_without_failures_decides_alone():
+    verdict = bench.reach_verdict(500, calls(500, 0), None)
+    assert verdict["registrations_lost"] == 0 and verdict["user_calls_called_again"] is False
+    assert bench.reach_line(verdict) == "0 registrations lost"
+
+
+def test_without_a_takeover_every_registration_counts_as_lost():
+    assert bench.reach_verdict(500, None, None)["registrations_lost"] == 500
