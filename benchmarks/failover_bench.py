@@ -575,10 +575,10 @@ def reach_line(result):
     """The log's words on the calls to every user."""
     if not result["user_calls_called_again"]:
         return "%d registrations lost" % result["registrations_lost"]
-    return "%d registrations lost (%d of the fast pass's calls failed, %d timed out; every user called again at %d/s, " \
-        "%d answered by a media server)" % (result["registrations_lost"], result["user_calls_failed_fast"],
-                                           result["user_calls_timed_out_fast"], CALL_USERS_AGAIN_RATE,
-                                           result["user_calls_answered_by_media"])
+    words = "%d registrations lost (%d of the fast pass's calls failed, %d timed out; every user called again at %d/s, " \
+        "%d answered by a media server)"
+    return words % (result["registrations_lost"], result["user_calls_failed_fast"], result["user_calls_timed_out_fast"],
+                    CALL_USERS_AGAIN_RATE, result["user_calls_answered_by_media"])
 
 
 def held_line(result):
