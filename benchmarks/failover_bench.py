@@ -565,9 +565,9 @@ def reach_verdict(users, fast, again):
     return {
         "registrations_lost": users - decisive["successful"],
         "user_calls_failed_fast": fast["failed"],
-        "user_calls_timed_out_fast": fast.get("timed_out", 0),
+        "user_calls_timed_out_fast": fast["timed_out"],
         "user_calls_called_again": again is not None,
-        "user_calls_answered_by_media": decisive.get("answered_by_other", 0),
+        "user_calls_answered_by_media": decisive["answered_by_other"],
     }
 
 

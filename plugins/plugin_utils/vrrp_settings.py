@@ -41,12 +41,17 @@ CHECK_ROOM_S = 2
 SHARED = ("vrrp_version", "advert_int", "virtual_router_id", "nopreempt", "auth_pass", "unicast")
 
 
-def _int(value):
+def _decimal(value):
+    """`value` as a Decimal (NaN and infinities included), or None when it is not a number at all."""
     try:
-        if isinstance(value, bool):
-            return None
-        number = Decimal(str(value).strip())
+        return Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
+        return None
+
+
+def _int(value):
+    number = None if isinstance(value, bool) else _decimal(value)
+    if number is None:
         return None
     return int(number) if number == number.to_integral_value() else None
 
@@ -59,10 +64,7 @@ def _node_problems(host, node):
                         % (host, node.get("vrrp_version")))
 
     raw = node.get("advert_int")
-    try:
-        advert = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        advert = None
+    advert = _decimal(raw)
     if advert is None or not advert.is_finite():
         problems.append("%s: keepalived_advert_int is %r, which is not a number of seconds." % (host, raw))
     elif version == 3 and not (V3_MIN <= advert <= V3_MAX and advert == advert.quantize(V3_MIN)):
@@ -115,10 +117,7 @@ def _node_problems(host, node):
 
 def _timeout_room(host, timeout, sip_timeout):
     """keepalived's check timeout against the check's own SIP deadline (the failover role's failover_sip_timeout)."""
-    try:
-        sip = Decimal(str(sip_timeout).strip())
-    except (InvalidOperation, ValueError):
-        sip = None
+    sip = _decimal(sip_timeout)
     if sip is None or not sip.is_finite() or sip <= 0:
         return ["%s: failover_sip_timeout is %r; use the seconds the health check waits for a SIP answer, "
                 "e.g. 1.0." % (host, sip_timeout)]
