@@ -8,8 +8,8 @@ __metaclass__ = type
 
 import re
 
-_CERTIFICATE = re.compile(r"-----BEGIN CERTIFICATE-----\s[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----")
-_PRIVATE_KEY = re.compile(r"-----BEGIN ((?:RSA |EC )?PRIVATE KEY)-----\s[A-Za-z0-9+/=\s]+-----END \1-----")
+CERTIFICATE_PEM = re.compile(r"-----BEGIN CERTIFICATE-----\s[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----")
+PRIVATE_KEY_PEM = re.compile(r"-----BEGIN ((?:RSA |EC )?PRIVATE KEY)-----\s[A-Za-z0-9+/=\s]+-----END \1-----")
 _BOOLEANS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
 
 
@@ -20,7 +20,7 @@ def _boolean(value):
     return _BOOLEANS.get(str(value).strip().lower())
 
 
-def _pem_problem(name, text, pattern, what):
+def pem_problem(name, text, pattern, what):
     """A message when ``text`` is not made only of PEM blocks of ``pattern``."""
     text = str(text).strip()
     if pattern.search(text) and not pattern.sub("", text).strip():
@@ -53,7 +53,7 @@ def db_tls_problems(settings):
 
     ca = str(settings.get("sipha_db_tls_ca_certificate") or "").strip()
     if ca:
-        problems.extend(_pem_problem("sipha_db_tls_ca_certificate", ca, _CERTIFICATE, "a CA certificate"))
+        problems.extend(pem_problem("sipha_db_tls_ca_certificate", ca, CERTIFICATE_PEM, "a CA certificate"))
     elif not settings.get("database_hosts"):
         problems.append(
             "sipha_db_tls is true but the proxies have no CA to check the database with: set "
@@ -84,8 +84,8 @@ def _server_problems(settings, ca):
                 "sipha_db_tls_ca_certificate."
             ]
         return []
-    problems = _pem_problem("sipdb_tls_certificate", certificate, _CERTIFICATE, "a certificate")
-    problems.extend(_pem_problem("sipdb_tls_private_key", key, _PRIVATE_KEY, "an unencrypted private key"))
+    problems = pem_problem("sipdb_tls_certificate", certificate, CERTIFICATE_PEM, "a certificate")
+    problems.extend(pem_problem("sipdb_tls_private_key", key, PRIVATE_KEY_PEM, "an unencrypted private key"))
     if not ca:
         problems.append(
             "sipdb_tls_certificate is given but sipha_db_tls_ca_certificate is not: the proxies need the CA "

@@ -18,6 +18,7 @@ import re
 from ansible_collections.sipha.cluster.plugins.plugin_utils.db_tls import db_tls_problems
 from ansible_collections.sipha.cluster.plugins.plugin_utils.edge_config import edge_problems
 from ansible_collections.sipha.cluster.plugins.plugin_utils.network import address_of, flag, netaddr, whole_number
+from ansible_collections.sipha.cluster.plugins.plugin_utils.sip_tls import sip_tls_problems
 
 SIP_PROXIES = ("kamailio", "opensips")
 MEDIA_RELAYS = ("rtpengine", "rtpproxy", "none")
@@ -142,8 +143,8 @@ def service_problems(settings, nodes):
 
     ``settings`` holds the node's effective values (role defaults with the
     inventory over them): the sipha_* names, and the proxy role's own as
-    proxy_name (its variable prefix), port, dispatcher, media_servers and
-    media_relay; ``nodes`` maps every
+    proxy_name (its variable prefix), port, protocols, dispatcher,
+    media_servers and media_relay; ``nodes`` maps every
     proxy node to its variables (sipha_private_ip, node_private_routes), to
     know the private network. Returns messages, empty when all is well.
     """
@@ -181,6 +182,10 @@ def service_problems(settings, nodes):
 
     problems.extend(_password_problems(settings.get("sipha_db_password")))
     problems.extend(db_tls_problems(settings))
+    # Kamailio serves the cluster's certificate from the inventory; OpenSIPS
+    # reads files the node already has (opensips_tls_certificate).
+    if proxy == "kamailio":
+        problems.extend(sip_tls_problems(settings))
 
     # The health check asks the proxy on the VIP; on another port it would
     # ask nobody, fail every time, and move the group round the nodes.

@@ -11,12 +11,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
+import json
 import os
 import re
 import subprocess
 import sys
 
 import pytest
+
+from pem_pairs import DAY, certificate_pem, key_pem, new_key
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
@@ -468,6 +472,52 @@ def test_broken_database_tls_settings(tmp_path, cluster, everyone, words):
 def test_database_tls_with_a_database_host_passes_preflight(tmp_path):
     # The control case: the sipdb role makes the CA, nothing else is needed.
     inventory = write_inventory(tmp_path, NODE1, NODE2, SOUND_CLUSTER, dict(DATABASE, sipha_db_tls="true"))
+    result = run_site(inventory)
+    assert result.returncode != 0
+    assert "sipha.cluster.node :" in result.stdout, result.stdout
+
+
+# SIP over TLS on the VIP (tls in kamailio_protocols): a pair the phones
+# would refuse, or none at all, stops the run before any host. The key's
+# text is never printed.
+SIP_TLS_KEY = new_key()
+SIP_TLS_NOW = datetime.datetime.now(datetime.timezone.utc)
+
+
+def _sip_tls(certificate, key=SIP_TLS_KEY):
+    return {
+        "kamailio_protocols": "[udp, tcp, tls]",
+        "sipha_sip_tls_certificate": json.dumps(certificate),
+        "sipha_sip_tls_private_key": json.dumps(key_pem(key)),
+    }
+
+
+SOUND_SIP_TLS = _sip_tls(certificate_pem(SIP_TLS_KEY, SIP_TLS_NOW - DAY, SIP_TLS_NOW + 365 * DAY))
+
+
+@pytest.mark.parametrize(
+    "cluster, words",
+    [
+        pytest.param({"kamailio_protocols": "[udp, tcp, tls]"},
+                     ["tls is in kamailio_protocols but sipha_sip_tls_certificate or sipha_sip_tls_private_key is empty"],
+                     id="sip-tls-without-certificate"),
+        pytest.param(_sip_tls(certificate_pem(new_key(), SIP_TLS_NOW - DAY, SIP_TLS_NOW + 365 * DAY)),
+                     ["sipha_sip_tls_certificate does not match sipha_sip_tls_private_key"], id="sip-tls-key-of-another-certificate"),
+        pytest.param(_sip_tls(certificate_pem(SIP_TLS_KEY, SIP_TLS_NOW - 400 * DAY, SIP_TLS_NOW - 30 * DAY)),
+                     ["sipha_sip_tls_certificate expired on", "Renew it"], id="sip-tls-expired-certificate"),
+        pytest.param(dict(SOUND_SIP_TLS, kamailio_tls_port=5060),
+                     ["kamailio_tls_port is 5060, the port TCP listens on too"], id="sip-tls-on-the-tcp-port"),
+    ],
+)
+def test_broken_sip_tls_settings(tmp_path, cluster, words):
+    inventory = write_inventory(tmp_path, NODE1, NODE2, dict(SOUND_CLUSTER, **cluster))
+    result = run_site(inventory)
+    assert_stopped_before_any_host(result, *words)
+    assert "PRIVATE KEY" not in result.stdout
+
+
+def test_sound_sip_tls_passes_preflight(tmp_path):
+    inventory = write_inventory(tmp_path, NODE1, NODE2, dict(SOUND_CLUSTER, **SOUND_SIP_TLS))
     result = run_site(inventory)
     assert result.returncode != 0
     assert "sipha.cluster.node :" in result.stdout, result.stdout

@@ -411,3 +411,22 @@ def test_no_dialog_replication_and_no_floating_private_address(run_render):
     cfg = files[("sip-a", "kamailio.cfg")]
     assert "dmq" not in loaded(cfg) and "KDMQ" not in cfg and "enable_dmq" not in cfg
     assert "PRIVATE_VIP" not in cfg and "$fs" not in cfg
+
+
+def test_tls_on_the_vip_with_the_cluster_certificate(run_render):
+    files = render(run_render, kamailio_protocols="[udp, tcp, tls]", kamailio_tls_port="5062")
+    cfg = files[("sip-a", "kamailio.cfg")]
+    assert balanced(cfg)
+    # Before the database driver, which links OpenSSL too.
+    assert loaded(cfg)[0] == "tls"
+    assert "enable_tls=yes\n" in cfg and "tls_threads_mode=2\n" in cfg
+    assert re.findall(r"^listen=tls:.*$", cfg, re.M) == ["listen=tls:203.0.113.10:5062 advertise 203.0.113.10:5062"]
+    assert "listen=tcp:203.0.113.10:5060 advertise 203.0.113.10:5060\n" in cfg
+    assert modparam(cfg, "tls", "certificate") == "/etc/ssl/sipha/sip.crt"
+    assert modparam(cfg, "tls", "private_key") == "/etc/ssl/sipha/sip.key"
+    assert modparam(cfg, "tls", "tls_method") == "TLSv1.2+"
+
+
+def test_no_tls_by_default(run_render):
+    cfg = render(run_render)[("sip-a", "kamailio.cfg")]
+    assert "tls" not in loaded(cfg) and "enable_tls" not in cfg and "listen=tls:" not in cfg
