@@ -182,10 +182,7 @@ def service_problems(settings, nodes):
 
     problems.extend(_password_problems(settings.get("sipha_db_password")))
     problems.extend(db_tls_problems(settings))
-    # Kamailio serves the cluster's certificate from the inventory; OpenSIPS
-    # reads files the node already has (opensips_tls_certificate).
-    if proxy == "kamailio":
-        problems.extend(sip_tls_problems(settings))
+    problems.extend(sip_tls_problems(settings))
 
     # The health check asks the proxy on the VIP; on another port it would
     # ask nobody, fail every time, and move the group round the nodes.

@@ -32,26 +32,31 @@ _PRIVATE_KEY = "sipha_sip_tls_private_key"
 def sip_tls_problems(settings, now=None):
     """Problems of the SIP TLS settings, empty when all is well.
 
-    ``settings`` holds ``protocols`` (the proxy's transports), ``port``
-    and ``tls_port``, sipha_sip_tls_certificate and
-    sipha_sip_tls_private_key (PEM text).
+    ``settings`` holds ``proxy_name`` (the proxy role's variable prefix),
+    ``protocols`` (its transports), ``port`` and ``tls_port``,
+    sipha_sip_tls_certificate and sipha_sip_tls_private_key (PEM text).
+    OpenSIPS may go without the pair: it then reads files the node has.
     ``now`` (an aware datetime) stands in for the clock in tests.
     """
     certificate = str(settings.get(_CERTIFICATE) or "").strip()
     key = str(settings.get(_PRIVATE_KEY) or "").strip()
     protocols = settings.get("protocols") or []
+    prefix = settings.get("proxy_name") or "kamailio"
     if "tls" not in protocols:
         return []
     if "tcp" in protocols and str(settings.get("tls_port")) == str(settings.get("port")):
         return [
-            "kamailio_tls_port is %s, the port TCP listens on too (kamailio_port): Kamailio cannot bind both. "
-            "Give TLS its own port (5061, the default)." % (settings.get("tls_port"),)
+            "%s_tls_port is %s, the port TCP listens on too (%s_port): the proxy cannot bind both. "
+            "Give TLS its own port (5061, the default)." % (prefix, settings.get("tls_port"), prefix)
         ]
+    if prefix == "opensips" and not certificate and not key:
+        # OpenSIPS may read a pair the node already has (opensips_tls_certificate).
+        return []
     if not certificate or not key:
         return [
-            "tls is in kamailio_protocols but %s or %s is empty: give the PEM text of the certificate "
+            "tls is in %s_protocols but %s or %s is empty: give the PEM text of the certificate "
             "the phones will see (its chain after it) and of its unencrypted private key (keep it in a vault), "
-            "or take tls out of the protocols." % (_CERTIFICATE, _PRIVATE_KEY)
+            "or take tls out of the protocols." % (prefix, _CERTIFICATE, _PRIVATE_KEY)
         ]
     problems = pem_problem(_CERTIFICATE, certificate, CERTIFICATE_PEM, "a certificate")
     problems.extend(pem_problem(_PRIVATE_KEY, key, PRIVATE_KEY_PEM, "an unencrypted private key"))

@@ -417,3 +417,11 @@ def test_no_dialog_replication(run_render):
     assert modparam([cfg], "dialog", "db_mode") == "1"
     # Without a floating private address the kernel picks the source (mhomed).
     assert "$fs" not in cfg
+
+
+def test_tls_with_the_cluster_certificate(run_render):
+    files = render(run_render, opensips_protocols="[udp, tcp, tls]", sipha_sip_tls_certificate="given-in-the-inventory",
+                   sipha_sip_tls_private_key="given-in-the-inventory")
+    cfg = files[("sip-a", "opensips.cfg")]
+    assert modparam([cfg], "tls_mgm", "certificate") == "[default]/etc/ssl/sipha/sip.crt"
+    assert modparam([cfg], "tls_mgm", "private_key") == "[default]/etc/ssl/sipha/sip.key"

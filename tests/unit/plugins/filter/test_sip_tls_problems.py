@@ -127,6 +127,14 @@ def test_service_problems_judge_kamailio_tls():
     assert any("tls is in kamailio_protocols" in message for message in service_problems(_service("kamailio"), nodes))
 
 
-def test_opensips_reads_files_of_its_own():
+def test_opensips_without_the_pair_reads_files_of_its_own():
     nodes = {"node1": {"sipha_private_ip": "10.0.0.11/24"}}
-    assert not any("sipha_sip_tls" in message for message in service_problems(_service("opensips"), nodes))
+    settings_without_pair = _service("opensips", sipha_sip_tls_private_key="")
+    assert not any("sipha_sip_tls" in message for message in service_problems(settings_without_pair, nodes))
+
+
+def test_opensips_with_the_pair_has_it_checked_under_its_own_names():
+    problems = sip_tls_problems(settings(proxy_name="opensips", sipha_sip_tls_private_key=key_pem(new_key())), NOW)
+    assert len(problems) == 1 and "does not match" in problems[0]
+    problems = sip_tls_problems(settings(proxy_name="opensips", tls_port=5060), NOW)
+    assert problems == [problems[0]] and problems[0].startswith("opensips_tls_port is 5060") and "(opensips_port)" in problems[0]
