@@ -11,8 +11,10 @@ cd "$(dirname "$0")/.."
 suite=${1:?usage: $0 SUITE}
 image="sipha-base:$suite"
 # python3-apt as on a standard Debian server (Ansible's apt module needs it);
-# in the image, every lab scenario saves installing it on each host.
-packages=systemd,systemd-sysv,dbus,python3,python3-apt,iproute2,procps
+# in the image, every lab scenario saves installing it on each host. sshd and
+# sudo as on any server Ansible logs in to: a scenario with lab_node_access
+# ssh reaches the proxy nodes that way, as production does.
+packages=systemd,systemd-sysv,dbus,python3,python3-apt,iproute2,procps,openssh-server,sudo
 
 built_with=$(docker image inspect -f '{{ index .Config.Labels "sipha.base.packages" }}' "$image" 2>/dev/null || true)
 if [ "$built_with" = "$packages" ]; then

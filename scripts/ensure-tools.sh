@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian tools the set-up and the tests call: debootstrap builds the base
-# images, and ansible-test sanity runs ShellCheck over the scripts.
+# images, ansible-test sanity runs ShellCheck over the scripts, and a scenario
+# with lab_node_access ssh logs in to the proxy nodes with ssh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -8,8 +9,9 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
+command -v ssh >/dev/null || missing+=(openssh-client)
 if [ ${#missing[@]} -eq 0 ]; then
-  skip "debootstrap and shellcheck"
+  skip "debootstrap, shellcheck and ssh"
   exit 0
 fi
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
