@@ -11,7 +11,11 @@ export PY_COLORS ?= 0
 # LAB_DB=galera: the shared database as a Galera cluster (db1, db2 and an
 # arbitrator, inventories/lab_galera), as the molecule default scenario runs it.
 LAB_DB ?= single
-LAB_INVENTORY := inventories/lab$(if $(filter galera,$(LAB_DB)), -i inventories/lab_galera)
+# LAB_ACCESS=ssh: Ansible reaches the proxy nodes over SSH on their private
+# addresses, as production does (inventories/lab_ssh), as the molecule
+# heartbeat scenario runs it.
+LAB_ACCESS ?= docker
+LAB_INVENTORY := inventories/lab$(if $(filter galera,$(LAB_DB)), -i inventories/lab_galera)$(if $(filter ssh,$(LAB_ACCESS)), -i inventories/lab_ssh)
 # In the order they run, one after the other (scripts/molecule-all.sh).
 # default first: the static checks start with the first faults and need
 # about 15 minutes beside them at nice 19, which default's faults (about 15)
