@@ -47,17 +47,21 @@ PACKAGES = (
 # workers of a lab run).
 MODULES = (
     "ansible.utils.encrypt",
+    # ansible.builtin.ssh is loaded under its collection name: both names,
+    # one module object.
     "ansible.plugins.connection.ssh",
+    "ansible_collections.ansible.builtin.plugins.connection.ssh",
     "ansible_collections.community.docker.plugins.connection.docker",
 )
 
 
 def _import(name):
-    """Imports a module; True if it could be. A module that cannot be is
-    left to the worker, which says what is missing if a task needs it."""
+    """Imports a module; True if it could be. A module that cannot be (not
+    installed, or failing as it loads) is left to the worker, which says
+    what is wrong if a task needs it: the preload goes on with the next."""
     try:
         importlib.import_module(name)
-    except ImportError as error:
+    except Exception as error:  # a module failing as it loads must not end the preload
         display.vvv("preload: %s not imported: %s" % (name, error))
         return False
     return True

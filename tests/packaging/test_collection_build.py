@@ -32,7 +32,8 @@ USER_PLAYBOOKS = (
     "playbooks/status.yml", "playbooks/switchover.yml", "playbooks/verify.yml",
 )
 LAB_PATHS = (
-    "benchmarks", "inventories/lab", "inventories/lab_galera", "playbooks/lab_up.yml", "playbooks/lab_down.yml",
+    "benchmarks", "inventories/lab", "inventories/lab_galera", "inventories/lab_ssh", "playbooks/lab_up.yml",
+    "playbooks/lab_down.yml",
     "playbooks/files", "playbooks/templates", "plugins/filter/lab_changed_tasks.py",
     "plugins/filter/lab_docker_networks.py", "plugins/filter/overlapping_networks.py",
 )
