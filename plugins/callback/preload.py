@@ -56,23 +56,21 @@ MODULES = (
 
 
 def _import(name):
-    """Imports a module; True if it could be. A module that cannot be (not
-    installed, or failing as it loads) is left to the worker, which says
-    what is wrong if a task needs it: the preload goes on with the next."""
+    """Imports a module and returns it, or None. A module that cannot be
+    imported (not installed, or failing as it loads) is left to the worker,
+    which says what is wrong if a task needs it: the preload goes on with
+    the next."""
     try:
-        importlib.import_module(name)
+        return importlib.import_module(name)
     except Exception as error:  # a module failing as it loads must not end the preload
         display.vvv("preload: %s not imported: %s" % (name, error))
-        return False
-    return True
+        return None
 
 
 def module_names(package_name):
     """The names of the modules of a package, or none if it is missing."""
-    try:
-        package = importlib.import_module(package_name)
-    except ImportError as error:
-        display.vvv("preload: %s not imported: %s" % (package_name, error))
+    package = _import(package_name)
+    if package is None:
         return []
     return ["%s.%s" % (package_name, module.name) for module in pkgutil.iter_modules(package.__path__)]
 
@@ -80,7 +78,7 @@ def module_names(package_name):
 def preload():
     """Imports PACKAGES' modules and MODULES; returns how many it imported."""
     names = [name for package in PACKAGES for name in module_names(package)] + list(MODULES)
-    return sum(1 for name in names if _import(name))
+    return sum(1 for name in names if _import(name) is not None)
 
 
 class CallbackModule(CallbackBase):
