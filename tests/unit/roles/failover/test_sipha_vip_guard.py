@@ -451,3 +451,33 @@ def test_a_release_leaves_a_holder_the_older_one():
 def test_the_guard_needs_the_mac_address_to_decide(tmp_path):
     result = run(tmp_path, "--holding", "yes", "--probe", "free")
     assert result.returncode == 2 and "--own-mac is needed" in result.stderr
+
+
+def test_a_return_for_want_of_a_holder_ends_with_the_hold_after_it():
+    # LOW came back because nobody held the VIP, and held it; a switchover
+    # gave it to HIGH. A cut soon after makes LOW a newcomer like any other:
+    # it yields at its first look, not at its second (CI saw 0.2 s of two
+    # holders when the MAC rule still applied).
+    low, high = Node(LOW), Node(HIGH)
+    low.state.update({"yielded": True, "yielded_at": 50, "yielded_as": "flap", "hold_down": 600, "free_checks": 1})
+    low.check(60, False, "free")
+    assert low.state["released_by"] == "free"
+    low.check(61, True, "free")
+    low.check(70, False)
+    high.check(70, True, "free")
+    code, announce, said = low.check(80, True, "taken", [HIGH])
+    assert (code, announce) == (guard.STAY_OUT, HIGH) and "it yields" in said[-1]
+    assert low.state["yielded_as"] == "newcomer"
+
+
+def test_a_return_keeps_its_mac_rule_until_it_has_held_the_vip():
+    # Standby checks between the return and keepalived's MASTER (no hold
+    # yet) do not end the return.
+    low = Node(LOW)
+    low.state.update({"yielded": True, "yielded_at": 50, "free_checks": 1})
+    low.check(60, False, "free")
+    for now in (61, 62, 63):
+        low.check(now, False, "free")
+    assert low.state["released_by"] == "free"
+    code, _announce, said = low.check(64, True, "taken", [HIGH])
+    assert code == guard.SERVE and "looking again" in said[-1]
