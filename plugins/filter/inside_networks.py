@@ -28,8 +28,10 @@ options:
     elements: dict
     default: []
   vip:
-    description: The VIP (C(sipha_vip)), with or without its prefix.
-    type: str
+    description:
+      - The VIP (C(sipha_vip)), with or without its prefix, or a list of VIPs (C(sipha_vip) and the IPv6
+        C(sipha_vip6) of a dual-stack cluster); empty entries are skipped.
+    type: raw
 requirements:
   - netaddr
 """
@@ -38,6 +40,10 @@ EXAMPLES = r"""
 - name: The networks nothing is relayed to
   ansible.builtin.debug:
     msg: "{{ sipha_private_ip | sipha.cluster.inside_networks(node_private_routes, sipha_vip) }}"
+
+- name: The same on a dual-stack cluster
+  ansible.builtin.debug:
+    msg: "{{ sipha_private_ip | sipha.cluster.inside_networks(node_private_routes, [sipha_vip, sipha_vip6]) }}"
 """
 
 RETURN = r"""

@@ -65,6 +65,9 @@ class Settings(object):
         if not self.vip or not self.public_if:
             raise SettingsError("VIP and PUBLIC_IF must be set (failover.conf)")
         self.gateway = env.get("GATEWAY", "")
+        # Dual stack: the IPv6 VIP moves with the VIP, and has a route of its own.
+        self.vip6 = env.get("VIP6", "")
+        self.gateway6 = env.get("GATEWAY6", "")
         self.proxy_units = env.get("PROXY_UNITS", "").split()
         self.proxy_standby = env.get("PROXY_STANDBY", "hot")
         self.addon_units = env.get("ADDON_UNITS", "").split()
@@ -165,7 +168,8 @@ def check(node, settings):
         node.log("warning", "check: %s is here but the default route is missing; adding it again" % settings.vip)
         node.repair_route()
         if not node.kernel()["holder_route"]:
-            node.log("warning", "check failed: no default route via %s with source %s" % (settings.gateway, settings.vip))
+            node.log("warning", "check failed: no default route via %s with source %s%s" % (
+                settings.gateway, settings.vip, " (or via %s with source %s)" % (settings.gateway6, settings.vip6) if settings.vip6 else ""))
             return NODE_BROKEN
     # Waiting for the database is no reason to move while no other node
     # serves either (with it down everywhere, moving only adds outages); but

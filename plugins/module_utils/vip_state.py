@@ -64,6 +64,46 @@ def check_parameters(vip, private_interface="eth0", public_interface="eth1", gat
     return vip_ip, gateway_ip
 
 
+def check_ipv6_vip(vip_ip, vip6=None, gateway6=None):
+    """The IPv6 VIP of a dual-stack cluster and its gateway as addresses
+    ((None, None) without one), or raise ParameterError. ``vip_ip`` is the
+    IPv4 VIP check_parameters returned."""
+    if vip6 in (None, ""):
+        if gateway6 not in (None, ""):
+            raise ParameterError("gateway6 %s is given without vip6; the IPv6 default route goes out from the IPv6 VIP" % gateway6)
+        return None, None
+    vip6_ip = _address(vip6, "vip6")
+    if vip6_ip.version != 6 or vip_ip.version != 4:
+        raise ParameterError("vip6 must be an IPv6 address beside an IPv4 vip, got vip %s and vip6 %s" % (vip_ip, vip6_ip))
+    if vip6_ip.is_unspecified or vip6_ip.is_loopback or vip6_ip.is_multicast or vip6_ip.is_link_local:
+        raise ParameterError("vip6 must be a global unicast address that can float between nodes, got %r" % (vip6,))
+    gateway6_ip = None
+    if gateway6 not in (None, ""):
+        gateway6_ip = _address(gateway6, "gateway6")
+        if gateway6_ip.version != 6 or gateway6_ip == vip6_ip:
+            raise ParameterError("gateway6 %s must be the public router's IPv6 address, not the VIP nor an IPv4 one" % gateway6_ip)
+    return vip6_ip, gateway6_ip
+
+
+def _vips(vip_ip, gateway_ip, vip6_ip, gateway6_ip):
+    """The floating addresses with their gateways and the route family each
+    one judges: one entry that judges every default route (one VIP), or one
+    per IP version (dual stack)."""
+    if vip6_ip is None:
+        return [(vip_ip, gateway_ip, None)]
+    return [(vip_ip, gateway_ip, "inet"), (vip6_ip, gateway6_ip, "inet6")]
+
+
+def _on_public(public, address):
+    for info in (public or {}).get("addr_info") or []:
+        try:
+            if ipaddress.ip_address(info.get("local")) == address:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def link_up(link):
     """Whether the link can carry traffic.
 
@@ -115,30 +155,31 @@ def holder_route(holds_vip, vip_ip, gateway_ip, public_interface, routes):
     return None
 
 
-def group_state(links, routes, vip, public_interface="eth1", gateway=None):
+def group_state(links, routes, vip, public_interface="eth1", gateway=None, vip6=None, gateway6=None):
     """What sipha-failover's health check asks of the kernel: three booleans.
 
     ``holds_vip``: the VIP is on the public NIC, where the HA manager puts it;
     ``public_link_up``: that NIC carries traffic (link_up); ``holder_route``:
-    the default route the holder needs is there (holder_route). ``links`` is
+    the default route the holder needs is there (holder_route), and with a
+    dual-stack VIP (``vip6``) the IPv6 VIP and its route too. ``links`` is
     the parsed JSON of ``ip -j addr show`` (the public NIC's alone will do),
     ``routes`` of ``ip -j route show default``. node_state judges with the
     same functions, so the check on the node and verify.yml cannot disagree.
     """
     vip_ip = _address(vip, "vip")
     gateway_ip = _address(gateway, "gateway") if gateway not in (None, "") else None
+    vip6_ip, gateway6_ip = check_ipv6_vip(vip_ip, vip6, gateway6)
     public = None
     for link in links:
         if link.get("ifname") == public_interface:
             public = link
-    holds_vip = False
-    for info in (public or {}).get("addr_info") or []:
-        try:
-            holds_vip = holds_vip or ipaddress.ip_address(info.get("local")) == vip_ip
-        except ValueError:
-            continue
-    route = holder_route(holds_vip, vip_ip, gateway_ip, public_interface, default_routes(routes))
-    return {"holds_vip": holds_vip, "public_link_up": public is not None and link_up(public), "holder_route": route is not None}
+    holds_vip = _on_public(public, vip_ip)
+    defaults = default_routes(routes)
+    routed = True
+    for address, via, family in _vips(vip_ip, gateway_ip, vip6_ip, gateway6_ip):
+        family_routes = [entry for entry in defaults if family in (None, entry["family"])]
+        routed = routed and holder_route(holds_vip and _on_public(public, address), address, via, public_interface, family_routes) is not None
+    return {"holds_vip": holds_vip, "public_link_up": public is not None and link_up(public), "holder_route": routed}
 
 
 def route_words(entry):
@@ -253,7 +294,7 @@ def _wildcard_problem(listeners, allowed, public_interface):
 
 def node_state(
     links, routes, sockets_text, vip, private_interface="eth0", public_interface="eth1", gateway=None, sip_port=5060,
-    check_sip=False, expect="any", wildcard_allowed=None, private_vip=None,
+    check_sip=False, expect="any", wildcard_allowed=None, private_vip=None, vip6=None, gateway6=None,
 ):
     """Facts and problems of one node.
 
@@ -265,16 +306,22 @@ def node_state(
     checks nothing of the kind. ``private_vip`` (the floating private
     address, with or without prefix) must be on the private NIC of the VIP
     holder and nowhere else; None or "" checks nothing of the kind.
+    ``vip6`` and ``gateway6`` (dual stack) are the IPv6 VIP and gateway: the
+    holder has both VIPs, each with its own default route, a standby
+    neither; each family's default routes are then judged against its own VIP.
 
     Each broken rule gives at most one sentence, and each default route is
     blamed once: a route on the private NIC is a private gateway, never also
     an extra route of the holder or a route of a standby.
     """
     vip_ip, gateway_ip = check_parameters(vip, private_interface, public_interface, gateway, sip_port, expect)
+    vip6_ip, gateway6_ip = check_ipv6_vip(vip_ip, vip6, gateway6)
+    floating = [vip_ip] + ([vip6_ip] if vip6_ip is not None else [])
     by_name = dict((link.get("ifname"), link) for link in links)
     public = by_name.get(public_interface)
 
     vip_on = []
+    vip6_on = []
     public_addresses = []
     for link in links:
         for info in link.get("addr_info") or []:
@@ -284,6 +331,8 @@ def node_state(
                 continue
             if address == vip_ip:
                 vip_on.append(link.get("ifname"))
+            elif address == vip6_ip:
+                vip6_on.append(link.get("ifname"))
             elif link is public and info.get("scope") == "global":
                 public_addresses.append("%s/%s" % (address, info.get("prefixlen")))
     holds_vip = bool(vip_on)
@@ -303,10 +352,15 @@ def node_state(
     sip_listening = False
     sockets = parse_sockets(sockets_text)
     wildcards = wildcard_listeners(sockets, public_interface)
+    deaf = list(floating)  # the VIPs nothing listens on for SIP over UDP
     for sock in sockets:
-        if serves(sock, vip_ip, vip_interface or public_interface, sip_port):
-            sip_sockets.append("%s %s" % (sock["proto"], sock["local"]))
-            sip_listening = sip_listening or sock["proto"] == "udp"
+        for address in floating:
+            if serves(sock, address, vip_interface or public_interface, sip_port):
+                sip_sockets.append("%s %s" % (sock["proto"], sock["local"]))
+                if sock["proto"] == "udp" and address in deaf:
+                    deaf.remove(address)
+                break
+    sip_listening = not deaf
 
     problems = []
     if private_interface not in by_name:
@@ -323,24 +377,37 @@ def node_state(
             "The public NIC %s has an address of its own (%s); only the VIP %s may be there, remove it."
             % (public_interface, ", ".join(public_addresses), vip_ip)
         )
-    wrong_place = [name for name in vip_on if name != public_interface]
-    if wrong_place:
-        problems.append("The VIP %s is on %s; it belongs on the public NIC %s only." % (vip_ip, ", ".join(wrong_place), public_interface))
+    for address, found_on in ((vip_ip, vip_on), (vip6_ip, vip6_on)):
+        wrong_place = [name for name in found_on if name != public_interface]
+        if wrong_place:
+            problems.append("The VIP %s is on %s; it belongs on the public NIC %s only." % (address, ", ".join(wrong_place), public_interface))
+    if vip6_ip is not None and holds_vip != bool(vip6_on):
+        held, missing = (vip_ip, vip6_ip) if holds_vip else (vip6_ip, vip_ip)
+        problems.append(
+            "This node holds the VIP %s but not %s; both move together (one group): the HA manager brings both "
+            "up or neither (keepalived's instance, heartbeat's group)." % (held, missing)
+        )
 
-    allowed = holder_route(holds_vip, vip_ip, gateway_ip, public_interface, other_routes)
-    route_problem = _route_problem(holds_vip, vip_ip, gateway_ip, public_interface, other_routes, allowed, bool(private_routes))
-    if route_problem:
-        problems.append(route_problem)
+    allowed = []
+    for address, via, family in _vips(vip_ip, gateway_ip, vip6_ip, gateway6_ip):
+        holds = bool(vip_on if address == vip_ip else vip6_on)
+        family_routes = [entry for entry in other_routes if family in (None, entry["family"])]
+        best = holder_route(holds, address, via, public_interface, family_routes)
+        route_problem = _route_problem(holds, address, via, public_interface, family_routes, best, bool(private_routes))
+        if route_problem:
+            problems.append(route_problem)
+        if best is not None:
+            allowed.append(best)
 
     if expect == "active" and not holds_vip:
         problems.append("This node should be active but does not hold the VIP %s on %s." % (vip_ip, public_interface))
     elif expect == "standby" and holds_vip:
         problems.append("This node should be standby but holds the VIP %s on %s." % (vip_ip, vip_interface))
 
-    if check_sip and holds_vip and not sip_listening:
+    if check_sip and holds_vip and deaf:
         problems.append(
             "This node holds the VIP %s but nothing listens for SIP on UDP %s (nor on a wildcard address); start the SIP proxy or fix its listen address."
-            % (vip_ip, _endpoint(vip_ip, sip_port))
+            % (vip_ip if vip_ip in deaf else deaf[0], " or ".join(_endpoint(address, sip_port) for address in deaf))
         )
     if holds_vip and public is not None and not public_link_up:
         problems.append(
@@ -370,13 +437,15 @@ def node_state(
     return {
         "vip": str(vip_ip),
         "holds_vip": holds_vip,
+        "vip6": str(vip6_ip) if vip6_ip is not None else None,
+        "holds_vip6": bool(vip6_on),
         "vip_interface": vip_interface,
         "public_link_up": public_link_up,
         "default_routes": defaults,
         "private_gateway": bool(private_routes),
         "private_gateways": [entry["via"] for entry in private_routes if entry["via"]],
         # What a repair removes: every default route but the holder's one.
-        "stray_default_routes": [entry for entry in defaults if entry is not allowed],
+        "stray_default_routes": [entry for entry in defaults if not any(entry is best for best in allowed)],
         "public_addresses": public_addresses,
         "holds_private_vip": bool(private_vip_on),
         "sip_listening": sip_listening,

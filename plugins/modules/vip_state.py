@@ -27,20 +27,45 @@ author:
 requirements:
   - iproute2 (C(ip) with JSON output, and C(ss)) on the node
 options:
+  cluster:
+    description:
+      - The node's VIPs, gateways and NICs in one dict, as the filter C(sipha.cluster.vip_state_settings) reads them
+        from its variables (C(hostvars[item] | sipha.cluster.vip_state_settings)), with the keys and meaning of the
+        options of the same names. Null values count as not given.
+      - Each setting comes either from here or from its own option, not both.
+    type: dict
+    version_added: 0.7.0
+    suboptions:
+      vip:
+        description: As O(vip).
+        type: str
+      vip6:
+        description: As O(vip6).
+        type: str
+      gateway:
+        description: As O(gateway).
+        type: str
+      gateway6:
+        description: As O(gateway6).
+        type: str
+      private_interface:
+        description: As O(private_interface).
+        type: str
+      public_interface:
+        description: As O(public_interface).
+        type: str
   vip:
     description:
       - The floating IP, as an address with or without prefix length, for example C(203.0.113.10/24).
       - IPv4 or IPv6.
+      - Required, here or in O(cluster).
     type: str
-    required: true
   private_interface:
-    description: The private NIC, which has the node's own address and must have no default route.
+    description: The private NIC, which has the node's own address and must have no default route. C(eth0) when not given.
     type: str
-    default: eth0
   public_interface:
-    description: The public NIC, which carries the VIP and nothing else.
+    description: The public NIC, which carries the VIP and nothing else. C(eth1) when not given.
     type: str
-    default: eth1
   gateway:
     description:
       - The public gateway. When set, the VIP holder's default route must go via this address.
@@ -75,6 +100,17 @@ options:
         holder must have it on O(private_interface) and a node without the VIP must not have it anywhere.
     type: str
     version_added: 0.7.0
+  vip6:
+    description:
+      - The IPv6 VIP of a dual-stack cluster (C(sipha_vip6)), with or without prefix length, beside an IPv4 O(vip).
+      - The VIP holder must have both on the public NIC, each with its own default route (the IPv4 one judged
+        against O(gateway), the IPv6 one against O(gateway6)), and listen for SIP on both; a standby has neither.
+    type: str
+    version_added: 0.7.0
+  gateway6:
+    description: The public gateway of O(vip6) (C(sipha_public_gateway6)), in its prefix or link-local.
+    type: str
+    version_added: 0.7.0
   fail_on_problems:
     description:
       - Whether to fail when RV(problems) is not empty. The facts are returned in both cases.
@@ -99,6 +135,10 @@ notes:
 
 EXAMPLES = r"""
 - name: Check this node against the cluster's rules
+  sipha.cluster.vip_state:
+    cluster: "{{ hostvars[inventory_hostname] | sipha.cluster.vip_state_settings }}"
+
+- name: The same, setting by setting
   sipha.cluster.vip_state:
     vip: "{{ sipha_vip }}"
     gateway: "{{ sipha_public_gateway }}"
@@ -128,6 +168,16 @@ vip:
   sample: 203.0.113.10
 holds_vip:
   description: Whether the VIP is on any interface of this node.
+  returned: always
+  type: bool
+  sample: true
+vip6:
+  description: The IPv6 VIP O(vip6) without prefix length; null without one.
+  returned: always
+  type: str
+  sample: 2001:db8:20::10
+holds_vip6:
+  description: Whether the IPv6 VIP O(vip6) is on any interface of this node (false without one).
   returned: always
   type: bool
   sample: true
@@ -273,28 +323,54 @@ def read_json(module, args, missing_family_ok=False):
         module.fail_json(msg="%s printed no JSON (%s); iproute2 too old?" % (" ".join(args), e))
 
 
+# The settings the cluster option can carry, and their defaults.
+CLUSTER_SETTINGS = {"vip": None, "vip6": None, "gateway": None, "gateway6": None, "private_interface": "eth0", "public_interface": "eth1"}
+
+
+def cluster_settings(module):
+    """The node's settings, each from the cluster option or its own, never both."""
+    p = module.params
+    given = dict((key, value) for key, value in (p["cluster"] or {}).items() if value not in (None, ""))
+    both = sorted(key for key in given if p[key] is not None)
+    if both:
+        module.fail_json(msg="%s given both on its own and in cluster; give each setting once" % ", ".join(both))
+    settings = {}
+    for key, default in CLUSTER_SETTINGS.items():
+        value = given.get(key, p[key])
+        settings[key] = default if value in (None, "") else value
+    if not settings["vip"]:
+        module.fail_json(msg="vip is required, on its own or in cluster")
+    return settings
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            vip=dict(type="str", required=True),
-            private_interface=dict(type="str", default="eth0"),
-            public_interface=dict(type="str", default="eth1"),
+            cluster=dict(type="dict", options=dict((key, dict(type="str")) for key in CLUSTER_SETTINGS)),
+            vip=dict(type="str"),
+            private_interface=dict(type="str"),
+            public_interface=dict(type="str"),
             gateway=dict(type="str"),
             sip_port=dict(type="int", default=5060),
             check_sip=dict(type="bool", default=False),
             expect=dict(type="str", choices=["active", "standby", "any"], default="any"),
             wildcard_allowed=dict(type="list", elements="str"),
             private_vip=dict(type="str"),
+            vip6=dict(type="str"),
+            gateway6=dict(type="str"),
             fail_on_problems=dict(type="bool", default=True),
         ),
         supports_check_mode=True,
     )
     p = module.params
-    settings = dict((key, p[key]) for key in ("vip", "private_interface", "public_interface", "gateway", "sip_port", "expect"))
+    node = cluster_settings(module)
+    vip6 = dict(vip6=node.pop("vip6"), gateway6=node.pop("gateway6"))
+    settings = dict(node, sip_port=p["sip_port"], expect=p["expect"])
     try:
-        vip_state.check_parameters(**settings)
+        vip_ip, dummy = vip_state.check_parameters(**settings)
         if p["private_vip"]:
             vip_state.check_private_vip(p["private_vip"])
+        vip_state.check_ipv6_vip(vip_ip, **vip6)
     except vip_state.ParameterError as e:
         module.fail_json(msg=str(e))
 
@@ -307,7 +383,7 @@ def main():
     sockets = read(module, [ss, "-H", "-l", "-n", "-u", "-t"])
 
     state = vip_state.node_state(
-        links, routes, sockets, check_sip=p["check_sip"], wildcard_allowed=p["wildcard_allowed"], private_vip=p["private_vip"], **settings
+        links, routes, sockets, check_sip=p["check_sip"], wildcard_allowed=p["wildcard_allowed"], private_vip=p["private_vip"], **dict(settings, **vip6)
     )
     if state["problems"] and p["fail_on_problems"]:
         module.fail_json(msg="%d problem(s) on this node: %s" % (len(state["problems"]), " ".join(state["problems"])), **state)

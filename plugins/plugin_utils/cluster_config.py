@@ -20,6 +20,8 @@ NODE_KEYS = (
     "sipha_private_ip",
     "sipha_vip",
     "sipha_public_gateway",
+    "sipha_vip6",
+    "sipha_public_gateway6",
     "sipha_package_proxy",
     "node_private_routes",
     "sipha_ha_manager",
@@ -143,8 +145,8 @@ def _node_problems(host, node):
 
     if vip is not None and vip.version == 6:
         problems.append(
-            "%s: sipha_vip %s is an IPv6 address; this release moves an IPv4 VIP only (keepalived's instance, the "
-            "route scripts and the sysctls are IPv4): use an IPv4 VIP." % (host, vip_value)
+            "%s: sipha_vip %s is an IPv6 address; sipha_vip is the IPv4 VIP (an IPv6-only public segment is not "
+            "supported): keep an IPv4 address there and put the IPv6 one in sipha_vip6." % (host, vip_value)
         )
 
     gateway_value = node.get("sipha_public_gateway")
@@ -167,6 +169,8 @@ def _node_problems(host, node):
                     "%s: sipha_public_gateway %s is outside the VIP's subnet %s; the active node could not reach it."
                     % (host, gateway, vip.cidr)
                 )
+
+    problems.extend(_vip6_problems(host, node, private))
 
     manager = node.get("sipha_ha_manager")
     if manager not in (None, "") and manager not in HA_MANAGERS:
@@ -213,6 +217,74 @@ def _node_problems(host, node):
     return problems
 
 
+def _vip6_problems(host, node, private):
+    """The IPv6 VIP (dual stack: it moves with the IPv4 one) and its gateway:
+    both or neither; the gateway in the VIP's prefix or link-local, as IPv6
+    routers often are."""
+    vip_value = node.get("sipha_vip6")
+    gateway_value = node.get("sipha_public_gateway6")
+    if vip_value in (None, ""):
+        if gateway_value not in (None, ""):
+            return [
+                "%s: sipha_public_gateway6 is %s but sipha_vip6 is not set; the IPv6 default route goes out from "
+                "the IPv6 VIP: set sipha_vip6, or leave sipha_public_gateway6 empty." % (host, gateway_value)
+            ]
+        return []
+    vip = _interface(vip_value)
+    if vip is None or vip.version != 6:
+        return [
+            "%s: sipha_vip6 is %r; it must be the floating public IPv6 address with the public segment's prefix, "
+            "for example 2001:db8:20::10/64 (or empty for none)." % (host, vip_value)
+        ]
+    if vip.ip.is_link_local() or vip.ip.is_multicast() or vip.ip.is_loopback() or (vip.prefixlen < 127 and vip.ip == vip.network):
+        return [
+            "%s: sipha_vip6 %s is not a global unicast address of its prefix (link-local, multicast, loopback or the "
+            "subnet-router address); use an address the internet can reach." % (host, vip_value)
+        ]
+    problems = []
+    if private is not None and private.version == 6 and vip.ip in private:
+        problems.append(
+            "%s: sipha_vip6 %s lies in the private subnet %s; the VIP belongs on the public segment."
+            % (host, vip_value, private.cidr)
+        )
+    if gateway_value in (None, ""):
+        problems.append(
+            "%s: sipha_vip6 %s has no IPv6 gateway; the active node's IPv6 default route goes through it: set "
+            "sipha_public_gateway6 to the upstream router's IPv6 address on the public segment (in %s, or its "
+            "link-local fe80:: address)." % (host, vip_value, vip.cidr)
+        )
+        return problems
+    gateway = _address(gateway_value)
+    if gateway is None or gateway.version != 6:
+        problems.append(
+            "%s: sipha_public_gateway6 is %r, which is not an IPv6 address; set it to the upstream router's IPv6 "
+            "address on the public segment." % (host, gateway_value)
+        )
+    elif gateway == vip.ip:
+        problems.append(
+            "%s: sipha_public_gateway6 is the IPv6 VIP itself (%s); set it to the upstream router's address." % (host, gateway)
+        )
+    elif gateway not in vip and not gateway.is_link_local():
+        problems.append(
+            "%s: sipha_public_gateway6 %s is neither in sipha_vip6's prefix %s nor link-local (fe80::/10); the "
+            "active node could not reach it." % (host, gateway, vip.cidr)
+        )
+    return problems
+
+
+def _same_everywhere(nodes, key):
+    """A cluster-wide setting that differs between nodes, as a sentence, or None."""
+    values = {}
+    for host in sorted(nodes):
+        values.setdefault(str(nodes[host].get(key) or ""), []).append(host)
+    if len(values) < 2:
+        return None
+    return "%s differs between the nodes (%s); set it once in group_vars/sip_proxies." % (
+        key,
+        "; ".join("%s on %s" % (value or "none", ", ".join(owners)) for value, owners in sorted(values.items())),
+    )
+
+
 def cluster_problems(nodes):
     """Problems of the proxy nodes' settings.
 
@@ -254,6 +326,10 @@ def cluster_problems(nodes):
             "sipha_vip differs between the nodes (%s); set it once in group_vars/sip_proxies."
             % "; ".join("%s on %s" % (vip, ", ".join(owners)) for vip, owners in sorted(vips.items()))
         )
+    for key in ("sipha_vip6", "sipha_public_gateway6"):
+        differs = _same_everywhere(nodes, key)
+        if differs:
+            problems.append(differs)
     problems.extend(_private_vip_problems(nodes, seen))
     return problems
 
@@ -318,3 +394,23 @@ def _other_owner(node, address):
     if str(node.get("sipha_db_host", "")) == str(address):
         return "the database host (sipha_db_host)"
     return None
+
+
+# The vip_state module's cluster option, from the inventory's names.
+VIP_STATE_KEYS = (
+    ("vip", "sipha_vip"),
+    ("vip6", "sipha_vip6"),
+    ("gateway", "sipha_public_gateway"),
+    ("gateway6", "sipha_public_gateway6"),
+    ("private_interface", "sipha_private_interface"),
+    ("public_interface", "sipha_public_interface"),
+)
+
+
+def vip_state_settings(host_vars):
+    """One node's VIPs, gateways and NICs under vip_state's names; unset or empty ones are None."""
+    settings = {}
+    for option, variable in VIP_STATE_KEYS:
+        value = host_vars[variable] if variable in host_vars else None
+        settings[option] = str(value) if value not in (None, "") else None
+    return settings

@@ -41,16 +41,18 @@ def inside_networks(private_ip, private_routes=None, vip=None):
 
     The node's private subnet, the networks of its private routes (the
     database, mgmt, the operators' hosts are there), the VIP itself, and
-    NEVER_RELAYED.
+    NEVER_RELAYED. ``vip``: one VIP or a list (the IPv4 and the IPv6 one of
+    a dual-stack cluster); empty ones are skipped.
     """
     found = []
     for value in [private_ip] + [route.get("to") for route in private_routes or [] if isinstance(route, dict)]:
         network = _network(str(value)) if value else None
         if network is not None:
             found.append(str(network.cidr))
-    vip_address = address_of(str(vip)) if vip else None
-    if vip_address is not None:
-        found.append("%s/%d" % (vip_address, 32 if vip_address.version == 4 else 128))
+    for value in vip if isinstance(vip, (list, tuple)) else [vip]:
+        vip_address = address_of(str(value)) if value else None
+        if vip_address is not None:
+            found.append("%s/%d" % (vip_address, 32 if vip_address.version == 4 else 128))
     found.extend(NEVER_RELAYED)
     unique = []
     for network in found:

@@ -148,6 +148,11 @@ NODE2 = {"sipha_private_ip": "10.0.0.12/24"}
                      ["VRRPv2 takes whole seconds"], id="advert-int-fraction-on-vrrp2"),
         pytest.param(NODE1, NODE2, {"keepalived_auth_pass": "secret"},
                      ["keepalived_auth_pass is set but keepalived_vrrp_version is 3"], id="password-on-vrrp3"),
+        pytest.param(NODE1, NODE2, {"sipha_vip6": "2001:db8:20::10/64"},
+                     ["node1: sipha_vip6 2001:db8:20::10/64 has no IPv6 gateway", "set sipha_public_gateway6"],
+                     id="ipv6-vip-without-ipv6-gateway"),
+        pytest.param(NODE1, NODE2, {"sipha_vip6": "2001:db8:20::10/64", "sipha_public_gateway6": "2001:db8:99::1"},
+                     ["sipha_public_gateway6 2001:db8:99::1 is neither in sipha_vip6's prefix"], id="ipv6-gateway-off-link"),
     ],
 )
 def test_broken_vip_gateway_and_ha_settings(tmp_path, node1, node2, cluster, words):

@@ -140,3 +140,12 @@ def test_stonith_off_writes_no_device(run_render):
     for name in NODES:
         assert lines(files[name]["ha.cf"], "stonith_host") == []
         assert not re.search(r"fenced", files[name]["ha.cf"])
+
+
+def test_a_dual_stack_group_moves_the_ipv6_vip_right_after_the_vip(run_render):
+    files = render(run_render, sipha_vip6="2001:db8:20::10/64", sipha_public_gateway6="fe80::1")
+    expected = ("sip-a IPaddr2::203.0.113.10/24/eth1 IPaddr2::2001:0db8:0020:0000:0000:0000:0000:0010/64/eth1 sipha::route "
+                "sipha::proxy::kamailio.service sipha::addon::rtpengine-daemon.service")
+    for name in NODES:
+        body = [line for line in files[name]["haresources"].splitlines() if line and not line.startswith("#")]
+        assert body == [expected]

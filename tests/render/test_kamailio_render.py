@@ -430,3 +430,24 @@ def test_tls_on_the_vip_with_the_cluster_certificate(run_render):
 def test_no_tls_by_default(run_render):
     cfg = render(run_render)[("sip-a", "kamailio.cfg")]
     assert "tls" not in loaded(cfg) and "enable_tls" not in cfg and "listen=tls:" not in cfg
+
+
+def test_a_dual_stack_cluster_listens_on_both_vips(run_render):
+    files = render(run_render, sipha_vip6="2001:db8:20::10/64", sipha_public_gateway6="fe80::1", kamailio_protocols="[udp, tcp, tls]",
+                   sipha_sip_tls_certificate='"-----BEGIN CERTIFICATE-----"', sipha_sip_tls_private_key='"-----BEGIN PRIVATE KEY-----"')
+    cfg = files[("sip-a", "kamailio.cfg")]
+    listens = re.findall(r"^listen=(\S+)", cfg, re.M)
+    assert listens == [
+        "udp:203.0.113.10:5060", "udp:[2001:db8:20::10]:5060", "udp:10.0.0.11:5060",
+        "tcp:203.0.113.10:5060", "tcp:[2001:db8:20::10]:5060", "tcp:10.0.0.11:5060",
+        "tls:203.0.113.10:5061", "tls:[2001:db8:20::10]:5061",
+        "udp:203.0.113.10:5059",
+    ]
+    # The IPv6 VIP is the node's own and nothing is relayed to it.
+    assert "2001:db8:20::10/128" in re.search(r'^#!define OWN_ADDRESSES "([^"]*)"', cfg, re.M).group(1).split(",")
+    assert "2001:db8:20::10/128" in re.search(r'^#!define INSIDE_NETS "([^"]*)"', cfg, re.M).group(1).split(",")
+
+
+def test_an_ipv4_cluster_has_no_ipv6_listener(run_render):
+    cfg = render(run_render)[("sip-a", "kamailio.cfg")]
+    assert not [line for line in re.findall(r"^listen=(\S+)", cfg, re.M) if "[" in line]

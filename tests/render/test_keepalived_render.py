@@ -95,3 +95,14 @@ def test_the_vip_guard_can_put_a_node_into_fault_at_once(run_render):
     for conf in render(run_render).values():
         assert block(conf, "track_file sipha_vip_yield") == ["file", '"/run/sipha-vip-yield"', "weight", "0", "init_file", "0"]
         assert "sipha_vip_yield" in block(conf, "track_file")
+
+
+def test_a_dual_stack_vip_moves_in_the_same_instance(run_render):
+    for conf in render(run_render, sipha_vip6="2001:db8:20::10/64", sipha_public_gateway6="fe80::1").values():
+        assert block(conf, "virtual_ipaddress") == ["203.0.113.10/24", "dev", "eth1"]
+        assert block(conf, "virtual_ipaddress_excluded") == ["2001:db8:20::10/64", "dev", "eth1"]
+        assert len(re.findall(r"^vrrp_instance ", conf, re.M)) == 1
+
+
+def test_an_ipv4_vip_has_no_excluded_address(run_render):
+    assert all(block(conf, "virtual_ipaddress_excluded") is None for conf in render(run_render).values())

@@ -425,3 +425,10 @@ def test_tls_with_the_cluster_certificate(run_render):
     cfg = files[("sip-a", "opensips.cfg")]
     assert modparam([cfg], "tls_mgm", "certificate") == "[default]/etc/ssl/sipha/sip.crt"
     assert modparam([cfg], "tls_mgm", "private_key") == "[default]/etc/ssl/sipha/sip.key"
+
+
+def test_a_dual_stack_cluster_has_a_socket_on_the_ipv6_vip(run_render):
+    cfg = render(run_render, sipha_vip6="2001:db8:20::10/64", sipha_public_gateway6="fe80::1")[("sip-a", "opensips.cfg")]
+    sockets = [line for line in code_lines(cfg) if line.startswith("socket=")]
+    assert "socket=udp:[2001:db8:20::10]:5060" in sockets and "socket=tcp:[2001:db8:20::10]:5060" in sockets
+    assert sockets.index("socket=udp:[2001:db8:20::10]:5060") == sockets.index("socket=udp:203.0.113.10:5060 as 203.0.113.10:5060") + 1

@@ -224,9 +224,69 @@ def test_gateway_must_be_set(value):
     assert_one_problem(problems, "node1", "sipha_public_gateway is not set", "upstream router")
 
 
-def test_ipv6_vip_is_refused_for_now():
+def test_an_ipv6_sipha_vip_points_to_sipha_vip6():
     problems = problems_of_both(sipha_vip="2001:db8:20::100/64", sipha_public_gateway="2001:db8:20::1")
-    assert len(problems) == 2 and all("IPv6" in p and "sipha_vip" in p for p in problems), problems
+    assert len(problems) == 2 and all("IPv6" in p and "sipha_vip6" in p for p in problems), problems
+
+
+# The IPv6 VIP (dual stack)
+
+DUAL_STACK = {"sipha_vip6": "2001:db8:20::10/64", "sipha_public_gateway6": "2001:db8:20::1"}
+
+
+@pytest.mark.parametrize("gateway", ["2001:db8:20::1", "fe80::1", "FE80::1"])
+def test_a_dual_stack_vip_with_its_gateway_passes(gateway):
+    assert problems_of_both(sipha_vip6="2001:db8:20::10/64", sipha_public_gateway6=gateway) == []
+
+
+def test_a_single_address_ipv6_vip_with_a_link_local_gateway_passes():
+    assert problems_of_both(sipha_vip6="2001:db8:20::10/128", sipha_public_gateway6="fe80::1") == []
+
+
+@pytest.mark.parametrize("value", [ABSENT, None, ""])
+def test_no_ipv6_vip_and_no_ipv6_gateway_pass(value):
+    assert problems_of_both(sipha_vip6=value, sipha_public_gateway6=value) == []
+
+
+@pytest.mark.parametrize("gateway", [ABSENT, None, ""])
+def test_an_ipv6_vip_without_an_ipv6_gateway_is_reported(gateway):
+    problems = problems_of_both(sipha_vip6="2001:db8:20::10/64", sipha_public_gateway6=gateway)
+    assert len(problems) == 2, problems
+    assert_one_problem(problems[:1], "node1", "sipha_vip6", "no IPv6 gateway", "set sipha_public_gateway6", "fe80::")
+
+
+def test_an_ipv6_gateway_without_an_ipv6_vip_is_reported():
+    problems = problems_of_both(sipha_public_gateway6="2001:db8:20::1")
+    assert len(problems) == 2, problems
+    assert_one_problem(problems[:1], "node1", "sipha_public_gateway6", "sipha_vip6 is not set")
+
+
+@pytest.mark.parametrize("value", ["2001:db8:20::10", "203.0.113.11/24", "2001:db8:20::zz/64", "fe80::10/64",
+                                   "ff02::10/64", "2001:db8:20::/64", "::1/128"])
+def test_a_bad_ipv6_vip_is_reported(value):
+    problems = problems_of_both(sipha_vip6=value, sipha_public_gateway6="2001:db8:20::1")
+    assert len(problems) == 2 and all("sipha_vip6" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("gateway, words", [
+    ("203.0.113.1", ["not an IPv6 address"]),
+    ("router", ["not an IPv6 address"]),
+    ("2001:db8:20::10", ["VIP itself"]),
+    ("2001:db8:99::1", ["neither in sipha_vip6's prefix 2001:db8:20::/64", "fe80::/10"]),
+])
+def test_a_bad_ipv6_gateway_is_reported(gateway, words):
+    problems = problems_of_both(sipha_vip6="2001:db8:20::10/64", sipha_public_gateway6=gateway)
+    assert len(problems) == 2, problems
+    assert_one_problem(problems[:1], "node1", "sipha_public_gateway6", *words)
+
+
+@pytest.mark.parametrize("key, other", [("sipha_vip6", "2001:db8:20::11/64"), ("sipha_public_gateway6", "fe80::1")])
+def test_ipv6_settings_differing_between_nodes_are_reported(key, other):
+    settings = dict(DUAL_STACK)
+    all_vars = {"node1": node("10.0.0.11/24", **settings), "node2": node("10.0.0.12/24", **dict(settings, **{key: other}))}
+    problems = cluster_problems(all_vars, HOSTS)
+    assert len(problems) == 1 and problems[0].startswith(key + " differs between the nodes"), problems
+    assert "node1" in problems[0] and "node2" in problems[0] and other in problems[0]
 
 
 def test_gateway_equal_to_the_vip_is_reported():

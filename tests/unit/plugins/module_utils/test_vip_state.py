@@ -59,6 +59,8 @@ def test_healthy_active_node():
     assert result == {
         "vip": "10.99.20.100",
         "holds_vip": True,
+        "vip6": None,
+        "holds_vip6": False,
         "vip_interface": "eth1",
         "public_link_up": True,
         "default_routes": [{"via": "10.99.20.1", "dev": "eth1", "src": "10.99.20.100", "metric": 0, "family": "inet"}],
@@ -80,6 +82,8 @@ def test_healthy_standby_node():
     assert result == {
         "vip": "10.99.20.100",
         "holds_vip": False,
+        "vip6": None,
+        "holds_vip6": False,
         "vip_interface": None,
         "public_link_up": True,
         "default_routes": [],
@@ -116,6 +120,89 @@ def test_healthy_ipv6_standby_node_ignores_link_local_addresses():
 def test_vip_is_found_in_any_spelling():
     result = state("ipv6-active", vip="2001:0DB8:0020:0000::0100")
     assert result["holds_vip"] and result["vip"] == "2001:db8:20::100"
+
+
+# Dual stack: an IPv6 VIP beside the IPv4 one
+
+DUAL = dict(IPV4, vip6="2001:db8:20::100/64", gateway6="2001:db8:20::1")
+
+
+def dual(case, **params):
+    return state(case, **dict(DUAL, **params))
+
+
+def test_healthy_dual_stack_active_node():
+    result = dual("dualstack-active", check_sip=True, expect="active")
+    assert result["problems"] == []
+    assert (result["holds_vip"], result["holds_vip6"], result["vip6"]) == (True, True, "2001:db8:20::100")
+    assert result["stray_default_routes"] == [] and result["public_addresses"] == []
+    assert result["sip_sockets"] == ["udp 10.99.20.100:5060", "udp [2001:db8:20::100]:5060"]
+
+
+def test_healthy_dual_stack_standby_node():
+    result = dual("dualstack-standby", check_sip=True, expect="standby")
+    assert result["problems"] == []
+    assert (result["holds_vip"], result["holds_vip6"]) == (False, False)
+
+
+def test_a_link_local_ipv6_gateway_is_judged_like_any_other():
+    assert dual("dualstack-link-local-gateway", gateway6="fe80::1", check_sip=True)["problems"] == []
+    result = dual("dualstack-link-local-gateway", check_sip=True)
+    assert_one_problem(result, "2001:db8:20::100", "via 2001:db8:20::1", "default via fe80::1 dev eth1")
+
+
+def test_a_holder_of_the_ipv4_vip_alone_is_reported():
+    result = dual("dualstack-ipv4-only")
+    assert len(result["problems"]) == 1, result["problems"]
+    assert "holds the VIP 10.99.20.100 but not 2001:db8:20::100" in result["problems"][0]
+    assert result["holds_vip"] and not result["holds_vip6"]
+
+
+def test_a_holder_without_the_ipv6_default_route_is_reported():
+    result = dual("dualstack-without-ipv6-route")
+    assert_one_problem(result, "holds the VIP 2001:db8:20::100", "no default route via 2001:db8:20::1 dev eth1")
+
+
+def test_a_holder_deaf_on_the_ipv6_vip_is_reported():
+    result = dual("dualstack-no-ipv6-listener", check_sip=True)
+    assert_one_problem(result, "nothing listens for SIP", "[2001:db8:20::100]:5060")
+    assert result["sip_listening"] is False
+
+
+def test_the_ipv6_route_is_not_an_extra_route_of_the_ipv4_vip():
+    """Without vip6 the same node has an address of its own on the public NIC
+    and an IPv6 default route too many: every family's routes are judged
+    against the one VIP."""
+    assert dual("dualstack-active")["problems"] == []
+    result = state("dualstack-active")
+    assert len(result["problems"]) == 2, result["problems"]
+    assert "address of its own (2001:db8:20::100/64)" in result["problems"][0]
+    assert "default routes besides" in result["problems"][1] and "via 2001:db8:20::1" in result["problems"][1]
+    assert [entry["family"] for entry in result["stray_default_routes"]] == ["inet6"]
+
+
+def test_a_dual_stack_node_passes_the_health_checks_reading():
+    assert vip_state.group_state(*recorded("dualstack-active")[:2], vip=DUAL["vip"], vip6=DUAL["vip6"], gateway=DUAL["gateway"],
+                                 gateway6=DUAL["gateway6"]) == {"holds_vip": True, "public_link_up": True, "holder_route": True}
+
+
+@pytest.mark.parametrize("case", ["dualstack-ipv4-only", "dualstack-without-ipv6-route"])
+def test_a_holder_missing_its_ipv6_half_needs_the_route_repair(case):
+    kernel = vip_state.group_state(*recorded(case)[:2], vip=DUAL["vip"], vip6=DUAL["vip6"], gateway=DUAL["gateway"],
+                                   gateway6=DUAL["gateway6"])
+    assert kernel == {"holds_vip": True, "public_link_up": True, "holder_route": False}
+
+
+@pytest.mark.parametrize("params, words", [
+    ({"vip6": "10.99.20.101"}, "vip6 must be an IPv6 address"),
+    ({"vip6": "fe80::100"}, "global unicast"),
+    ({"vip6": None, "gateway6": "2001:db8:20::1"}, "without vip6"),
+    ({"gateway6": "10.99.20.1"}, "gateway6"),
+    ({"gateway6": "2001:db8:20::100"}, "not the VIP"),
+])
+def test_impossible_ipv6_parameters_stop_the_check(params, words):
+    with pytest.raises(vip_state.ParameterError, match=words):
+        dual("dualstack-active", **params)
 
 
 # The named interfaces exist

@@ -166,3 +166,37 @@ def test_ip_without_json_fails_the_module(monkeypatch):
     failed, result, dummy = run(monkeypatch, "active", answers=old_ip, vip="10.99.20.100/24")
     assert failed
     assert "printed no JSON" in result["msg"]
+
+
+# The cluster option: a node's settings in one dict (sipha.cluster.vip_state_settings).
+
+DUAL_STACK = {"vip": "10.99.20.100/24", "gateway": "10.99.20.1", "vip6": "2001:db8:20::100/64", "gateway6": "2001:db8:20::1",
+              "private_interface": "eth0", "public_interface": "eth1"}
+
+
+def test_the_cluster_option_carries_a_dual_stack_nodes_settings(monkeypatch):
+    failed, result, dummy = run(monkeypatch, "dualstack-active", cluster=DUAL_STACK, check_sip=True, expect="active")
+    assert not failed, result
+    assert (result["holds_vip"], result["holds_vip6"], result["problems"]) == (True, True, [])
+
+
+def test_null_settings_in_the_cluster_option_take_the_defaults(monkeypatch):
+    cluster = dict(DUAL_STACK, vip6=None, gateway6=None, private_interface=None, public_interface=None)
+    failed, result, dummy = run(monkeypatch, "active", cluster=cluster, check_sip=True)
+    assert not failed, result
+    assert result["vip6"] is None and result["vip_interface"] == "eth1"
+
+
+def test_a_node_holding_only_its_ipv4_vip_fails_with_the_half_group(monkeypatch):
+    failed, result, dummy = run(monkeypatch, "dualstack-ipv4-only", cluster=DUAL_STACK)
+    assert failed and "but not 2001:db8:20::100" in result["msg"]
+
+
+def test_a_setting_given_twice_is_refused(monkeypatch):
+    failed, result, dummy = run(monkeypatch, "active", cluster=DUAL_STACK, gateway="10.99.20.1")
+    assert failed and result["msg"] == "gateway given both on its own and in cluster; give each setting once"
+
+
+def test_a_vip_is_required_somewhere(monkeypatch):
+    failed, result, dummy = run(monkeypatch, "active", cluster={"gateway": "10.99.20.1"})
+    assert failed and result["msg"] == "vip is required, on its own or in cluster"

@@ -38,34 +38,41 @@ pytestmark = pytest.mark.wall_clock
 
 VIP = "203.0.113.10"
 STUBS = {
-    # ip: the VIP is on eth1 while $STATE/vip exists; the default route lives in $STATE/route.
+    # ip: the VIP is on eth1 while $STATE/vip exists (the IPv6 VIP of a dual-stack cluster while
+    # $STATE/vip6 does); the default route lives in $STATE/route (the IPv6 one in $STATE/route6).
     # sipha-health reads the same state as JSON (what iproute2 6.1 prints, with only the keys read).
     "ip": r"""
         echo "ip $*" >> "$STATE/calls"
         case "$*" in
-          "-o addr show dev eth1") [ -e "$STATE/vip" ] && echo "3: eth1    inet 203.0.113.10/24 scope global eth1" ;;
+          "-o -4 addr show dev eth1") [ -e "$STATE/vip" ] && echo "3: eth1    inet 203.0.113.10/24 scope global eth1" ;;
+          "-o -6 addr show dev eth1") [ -e "$STATE/vip6" ] && echo "3: eth1    inet6 2001:db8:20::10/64 scope global nodad" ;;
           "-j addr show dev eth1")
             flags='"BROADCAST","MULTICAST","UP","LOWER_UP"' addr=''
             [ -e "$STATE/link-down" ] && flags='"BROADCAST","MULTICAST"'
             [ -e "$STATE/vip" ] && addr='{"family":"inet","local":"203.0.113.10","prefixlen":24,"scope":"global"}'
+            [ -e "$STATE/vip6" ] && addr="$addr${addr:+,}"'{"family":"inet6","local":"2001:db8:20::10","prefixlen":64,"scope":"global"}'
             printf '[{"ifindex":3,"ifname":"eth1","flags":[%s],"addr_info":[%s]}]\n' "$flags" "$addr" ;;
-          "-j -4 route show default")
-            if [ -e "$STATE/route" ]; then
-              read -r _ _ via _ dev _ src _ < "$STATE/route"
+          "-j -4 route show default" | "-j -6 route show default")
+            file="$STATE/route"; [ "$2" = -6 ] && file="$STATE/route6"
+            if [ -e "$file" ]; then
+              read -r _ _ via _ dev _ src _ < "$file"
               printf '[{"dst":"default","gateway":"%s","dev":"%s","prefsrc":"%s","flags":[]}]\n' "$via" "$dev" "$src"
             else echo '[]'; fi ;;
           # The public link is up unless $STATE/link-down exists.
           "-o link show dev eth1")
             if [ -e "$STATE/link-down" ]; then echo "3: eth1: <BROADCAST,MULTICAST> mtu 1500 state DOWN"
             else echo "3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP mode DEFAULT\    link/ether 02:00:00:00:00:0b brd ff:ff:ff:ff:ff:ff"; fi ;;
-          "route replace default via "*) shift 3; echo "default $* " > "$STATE/route" ;;
+          "-4 route replace default via "*) shift 4; echo "default $* " > "$STATE/route" ;;
+          "-6 route replace default via "*) shift 4; echo "default $* " > "$STATE/route6" ;;
           # The floating private address is on eth0 while $STATE/private-vip exists.
           "addr replace 10.0.0.100/24 dev eth0") touch "$STATE/private-vip" ;;
           "addr del 10.0.0.100/24 dev eth0") rm "$STATE/private-vip" ;;
           "-o addr show dev eth0")
             [ -e "$STATE/private-vip" ] && echo "2: eth0    inet 10.0.0.100/24 scope global secondary eth0"; true ;;
-          "route del default dev eth1") [ -e "$STATE/route" ] && rm "$STATE/route" ;;
-          "route show default dev eth1") [ -e "$STATE/route" ] && sed 's/ dev eth1//' "$STATE/route"; true ;;
+          "-4 route del default dev eth1") [ -e "$STATE/route" ] && rm "$STATE/route" ;;
+          "-6 route del default dev eth1") [ -e "$STATE/route6" ] && rm "$STATE/route6" ;;
+          "-4 route show default dev eth1") [ -e "$STATE/route" ] && sed 's/ dev eth1//' "$STATE/route"; true ;;
+          "-6 route show default dev eth1") [ -e "$STATE/route6" ] && sed 's/ dev eth1//' "$STATE/route6"; true ;;
           *) echo "unexpected: ip $*" >&2; exit 99 ;;
         esac
     """,
@@ -210,7 +217,7 @@ def node(tmp_path):
             return path.read_text() if path.exists() else ""
 
         def calls(self):
-            return [line for line in self.read("calls").splitlines() if not line.startswith(("ip -o", "ip -j", "ip route show"))]
+            return [line for line in self.read("calls").splitlines() if not line.startswith(("ip -o", "ip -j", "ip -4 route show", "ip -6 route show"))]
 
         lib = tmp_path / "lib"
         lock = tmp_path / "lock"
@@ -226,7 +233,7 @@ def test_up_builds_the_group_in_order(node):
     result = node.run("up")
     assert result.returncode == 0, result.stderr
     assert [call for call in node.calls() if not call.startswith("systemctl is-active")] == [
-        "ip route replace default via 203.0.113.1 dev eth1 src 203.0.113.10",
+        "ip -4 route replace default via 203.0.113.1 dev eth1 src 203.0.113.10",
         "systemctl reset-failed proxy.service",
         "systemctl start proxy.service",
         "systemctl reset-failed relay.service",
@@ -251,8 +258,9 @@ def test_down_stops_cold_units_in_reverse_then_the_route_and_leaves_hot_ones(nod
     assert node.calls() == [
         "systemctl stop extra.service",
         "systemctl stop relay.service",
-        "ip route del default dev eth1",
-        "ip route del default dev eth1",
+        "ip -4 route del default dev eth1",
+        "ip -4 route del default dev eth1",
+        "ip -6 route del default dev eth1",
     ]
     assert not node.has("route")
 
@@ -900,12 +908,12 @@ def test_a_node_that_becomes_master_asks_at_once_and_yields_to_a_holder(guarded)
     guarded.write("arping-prints", "Unicast reply from 203.0.113.10 [02:00:00:00:00:0a]  0.6ms\n")
     # The stand-in answers only once the default route is up: were the group brought up after
     # the probe, it would answer 10 s later, and the route would come after it.
-    guarded.write("arping-waits-for", "ip route replace default via 203.0.113.1 dev eth1 src 203.0.113.10\n")
+    guarded.write("arping-waits-for", "ip -4 route replace default via 203.0.113.1 dev eth1 src 203.0.113.10\n")
     guarded.run("notify", "INSTANCE", "SIPHA", "MASTER", "140")
     calls = guarded.calls()
     # The probe runs beside bringing the group up: a takeover never waits for it.
     assert "arping -D -c 1000 -I eth1 203.0.113.10" in calls
-    assert calls.index("ip route replace default via 203.0.113.1 dev eth1 src 203.0.113.10") < calls.index("arping done")
+    assert calls.index("ip -4 route replace default via 203.0.113.1 dev eth1 src 203.0.113.10") < calls.index("arping done")
     assert (guarded.run_dir / "vip-yield").read_text() == "1\n"
     assert "it yields" in guarded.read("journal")
 
@@ -1053,7 +1061,7 @@ def test_up_adds_the_private_vip_first_and_announces_it(node):
     calls = [call for call in node.calls() if not call.startswith(("systemctl is-active", "arping"))]
     assert calls[:2] == [
         "ip addr replace 10.0.0.100/24 dev eth0",
-        "ip route replace default via 203.0.113.1 dev eth1 src 203.0.113.10",
+        "ip -4 route replace default via 203.0.113.1 dev eth1 src 203.0.113.10",
     ], calls
     assert node.has("private-vip")
     assert _arping_calls(node) == ["arping -q -U -c 3 -I eth0 10.0.0.100"]
@@ -1138,3 +1146,68 @@ def test_route_repair_puts_the_private_vip_back_too(node):
     before = len(node.calls())
     assert node.run("route", "repair").returncode == 0
     assert "ip addr replace 10.0.0.100/24 dev eth0" not in node.calls()[before:]
+
+
+# A dual-stack cluster: the IPv6 VIP (which the HA manager moves with the VIP) has a default route of its own.
+
+
+def dual_stack(node):
+    node.add_setting("VIP6=2001:db8:20::10")
+    node.add_setting("GATEWAY6=fe80::1")
+    return node
+
+
+def test_up_routes_both_families_through_their_own_vip(node):
+    dual_stack(node).set("vip")
+    node.set("vip6")
+    result = node.run("up")
+    assert result.returncode == 0, result.stderr
+    assert [call for call in node.calls() if " route " in call] == [
+        "ip -4 route replace default via 203.0.113.1 dev eth1 src 203.0.113.10",
+        "ip -6 route replace default via fe80::1 dev eth1 src 2001:db8:20::10",
+    ]
+    assert node.read("route6") == "default via fe80::1 dev eth1 src 2001:db8:20::10 \n"
+
+
+def test_up_refuses_the_ipv6_route_without_the_ipv6_vip(node):
+    dual_stack(node).set("vip")
+    result = node.run("up")
+    assert result.returncode == 1
+    assert node.has("route") and not node.has("route6")
+    assert "2001:db8:20::10 is not on eth1, so no default route" in node.read("journal")
+
+
+def test_down_removes_both_families_routes(node):
+    dual_stack(node).set("vip")
+    node.set("vip6")
+    assert node.run("up").returncode == 0
+    assert node.run("down").returncode == 0
+    assert not node.has("route") and not node.has("route6")
+    assert "route down: removed 2 default route(s) on eth1" in node.read("journal")
+
+
+def test_the_route_member_runs_only_with_both_families_routes(node):
+    dual_stack(node).set("vip")
+    node.set("vip6")
+    assert node.run("resource", "route", "start").returncode == 0
+    assert node.run("resource", "route", "status").stdout == "running\n"
+    node.set("route6", False)
+    assert node.run("resource", "route", "status").stdout == "stopped\n"
+
+
+def test_check_puts_a_lost_ipv6_route_back(node):
+    healthy_active(dual_stack(node))
+    node.set("vip6")
+    assert node.run("route", "up").returncode == 0
+    assert node.run("check").returncode == 0
+    assert "adding it again" not in node.read("journal")
+    node.set("route6", False)
+    assert node.run("check").returncode == 0
+    assert node.has("route6") and "default route is missing; adding it again" in node.read("journal")
+
+
+def test_check_fails_when_the_ipv6_vip_is_gone_from_the_holder(node):
+    healthy_active(dual_stack(node))
+    result = node.run("check")
+    assert result.returncode != 0
+    assert "no default route via 203.0.113.1 with source 203.0.113.10 (or via fe80::1 with source 2001:db8:20::10)" in node.read("journal")
