@@ -2,6 +2,8 @@
 
     port_scan.py HOST --tcp 1-65535 --udp 1-1024 [--udp-extra 5060,111]
 
+HOST is an IPv4 or an IPv6 address.
+
 TCP: a connect to each port, thousands at a time; a port is open when the
 connect completes within --wait seconds (a dropped SYN never does, a
 closed port answers with a reset). UDP: a SIP OPTIONS to each port; a port
@@ -15,6 +17,15 @@ import json
 import select
 import socket
 import time
+
+
+def family(host):
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def endpoint(address, port):
+    """address:port as SIP writes it (an IPv6 address in brackets)."""
+    return ("[%s]:%d" if ":" in address else "%s:%d") % (address, port)
 
 
 def ports(text):
@@ -31,7 +42,7 @@ def tcp_open(host, targets, batch, wait):
         sockets = {}
         poller = select.poll()
         for port in targets[start:start + batch]:
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock = socket.socket(family(host), socket.SOCK_STREAM)
             sock.setblocking(False)
             sock.connect_ex((host, port))
             sockets[sock.fileno()] = (sock, port)
@@ -52,14 +63,15 @@ def tcp_open(host, targets, batch, wait):
 def udp_probe(host, targets, wait):
     answered, refused, sockets = [], [], []
     for port in targets:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock = socket.socket(family(host), socket.SOCK_DGRAM)
         sock.setblocking(False)
         sock.connect((host, port))
-        local = "%s:%d" % sock.getsockname()
+        local = endpoint(*sock.getsockname()[:2])
+        target = endpoint(host, port)
         options = (
-            "OPTIONS sip:%s:%d SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-scan%d;rport\r\n"
+            "OPTIONS sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-scan%d;rport\r\n"
             "From: <sip:scan@%s>;tag=scan\r\nTo: <sip:%s>\r\nCall-ID: sipha-scan-%d@%s\r\nCSeq: 1 OPTIONS\r\n"
-            "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n" % (host, port, local, port, local, host, port, local)
+            "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n" % (target, local, port, local, target, port, local)
         )
         try:
             sock.send(options.encode())

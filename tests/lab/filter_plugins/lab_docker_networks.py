@@ -12,7 +12,8 @@ version_added: 0.1.0
 description:
   - Turns one entry of the lab topology's C(lab_hosts) (network name to host
     number) into the C(networks) list of
-    M(community.docker.docker_container), with a fixed IPv4 address on each network.
+    M(community.docker.docker_container), with a fixed IPv4 address on each network, and the
+    same host number in the network's IPv6 subnet (C(subnet6)) where it has one.
   - The list keeps the input's order. Docker itself attaches a container's
     networks in name order, which decides which one becomes eth0.
 options:
@@ -25,7 +26,7 @@ options:
     type: str
     required: true
   lab_networks:
-    description: Network name to a dict with the network's C(subnet).
+    description: Network name to a dict with the network's C(subnet), and C(subnet6) for a dual-stack one.
     type: dict
     required: true
 """
@@ -40,7 +41,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: One C({name, ipv4_address}) per network, in input order.
+  description: One C({name, ipv4_address}) per network (with C(ipv6_address) on a dual-stack one), in input order.
   type: list
   elements: dict
 """
@@ -74,11 +75,15 @@ def lab_docker_networks(host_numbers, lab_name, lab_networks):
             raise AnsibleFilterError(
                 "lab host uses network %r, which lab_networks does not define (it has: %s)" % (name, ", ".join(sorted(lab_networks)))
             )
-        try:
-            address = nth_host(lab_networks[name]["subnet"], number)
-        except (ValueError, IndexError) as exc:
-            raise AnsibleFilterError("lab network %r: %s" % (name, exc))
-        endpoints.append({"name": "%s-%s" % (lab_name, name), "ipv4_address": address})
+        endpoint = {"name": "%s-%s" % (lab_name, name)}
+        for key, family in (("subnet", "ipv4_address"), ("subnet6", "ipv6_address")):
+            if not lab_networks[name].get(key):
+                continue
+            try:
+                endpoint[family] = nth_host(lab_networks[name][key], number)
+            except (ValueError, IndexError) as exc:
+                raise AnsibleFilterError("lab network %r: %s" % (name, exc))
+        endpoints.append(endpoint)
     return endpoints
 
 

@@ -26,6 +26,14 @@ def test_keeps_nic_order_and_addresses():
     ]
 
 
+def test_a_dual_stack_network_gives_the_same_host_number_in_both_families():
+    networks = dict(NETWORKS, public={"subnet": "10.66.20.0/24", "subnet6": "fd5a:10:66:20::/64"})
+    assert lab_docker_networks({"private": 11, "public": 11}, "lab", networks) == [
+        {"name": "lab-private", "ipv4_address": "10.66.10.11"},
+        {"name": "lab-public", "ipv4_address": "10.66.20.11", "ipv6_address": "fd5a:10:66:20::b"},
+    ]
+
+
 def test_unknown_network_names_the_known_ones():
     with pytest.raises(AnsibleFilterError, match="does not define.*private, public"):
         lab_docker_networks({"dmz": 3}, "lab", NETWORKS)
