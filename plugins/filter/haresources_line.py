@@ -36,13 +36,6 @@ options:
     type: list
     elements: str
     default: []
-  vip6:
-    description:
-      - The IPv6 VIP of a dual-stack cluster in CIDR form, an C(IPaddr2) member right after the VIP; empty for none.
-      - Written with every group of the address, since haresources splits a member's arguments at C(::).
-    type: str
-    default: ""
-    version_added: 0.7.0
 """
 
 EXAMPLES = r"""
@@ -50,11 +43,6 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ 'node1' | sipha.cluster.haresources_line('203.0.113.10/24', 'eth1', ['kamailio.service'], ['rtpengine-daemon.service']) }}"
   # node1 IPaddr2::203.0.113.10/24/eth1 sipha::route sipha::proxy::kamailio.service sipha::addon::rtpengine-daemon.service
-
-- name: The group line of a dual-stack cluster
-  ansible.builtin.debug:
-    msg: "{{ 'node1' | sipha.cluster.haresources_line('203.0.113.10/24', 'eth1', ['kamailio.service'], [], '2001:db8:20::10/64') }}"
-  # node1 IPaddr2::203.0.113.10/24/eth1 IPaddr2::2001:0db8:0020:0000:0000:0000:0000:0010/64/eth1 sipha::route ...
 """
 
 RETURN = r"""
@@ -68,11 +56,10 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.sipha.cluster.plugins.plugin_utils.heartbeat_settings import haresources_line
 
 
-def _haresources_line(preferred, vip, interface, proxy_units=None, addon_units=None, vip6=""):
-    for name, value in (("VIP", vip), ("IPv6 VIP", vip6 or "none/")):
-        if "/" not in str(value):
-            raise AnsibleFilterError("sipha.cluster.haresources_line wants the %s in CIDR form (address/prefix), got %r" % (name, value))
-    return haresources_line(str(preferred), str(vip), str(interface), list(proxy_units or []), list(addon_units or []), str(vip6 or ""))
+def _haresources_line(preferred, vip, interface, proxy_units=None, addon_units=None):
+    if "/" not in str(vip):
+        raise AnsibleFilterError("sipha.cluster.haresources_line wants the VIP in CIDR form (address/prefix), got %r" % (vip,))
+    return haresources_line(str(preferred), str(vip), str(interface), list(proxy_units or []), list(addon_units or []))
 
 
 class FilterModule(object):

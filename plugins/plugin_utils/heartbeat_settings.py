@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ipaddress
 import re
 
 from decimal import Decimal, InvalidOperation
@@ -193,21 +192,15 @@ def heartbeat_problems(nodes):
     return problems
 
 
-def haresources_line(preferred, vip, interface, proxy_units, addon_units, vip6=""):
+def haresources_line(preferred, vip, interface, proxy_units, addon_units):
     """The one haresources line: the group in the classic order, started left to right, stopped right to left.
 
-    The VIP on the public NIC (IPaddr2), on a dual-stack cluster the IPv6
-    VIP (``vip6``, CIDR) after it, the default routes through them, the SIP
-    proxy, the add-ons; each member after the VIPs goes through the failover
-    role's script (resource.d/sipha). haresources splits a member's
-    arguments at "::", so the IPv6 VIP is written without it (every group
-    of the address, zeros included).
+    The VIP on the public NIC (IPaddr2), the default route through it, the
+    SIP proxy, the add-ons; each member after the VIP goes through the
+    failover role's script (resource.d/sipha). The route member also brings
+    the floating private address and the IPv6 VIP of a dual-stack cluster.
     """
-    members = ["IPaddr2::%s/%s" % (vip, interface)]
-    if vip6:
-        address, prefix = str(vip6).split("/", 1) if "/" in str(vip6) else (str(vip6), "128")
-        members.append("IPaddr2::%s/%s/%s" % (ipaddress.IPv6Address(address).exploded, prefix, interface))
-    members.append("sipha::route")
+    members = ["IPaddr2::%s/%s" % (vip, interface), "sipha::route"]
     members += ["sipha::proxy::%s" % unit for unit in proxy_units]
     members += ["sipha::addon::%s" % unit for unit in addon_units]
     return " ".join([preferred] + members)

@@ -276,18 +276,3 @@ def test_haresources_line_without_add_ons():
 def test_haresources_line_wants_cidr():
     with pytest.raises(AnsibleFilterError, match="CIDR"):
         haresources_line("node1", "203.0.113.10", "eth1", [], [])
-
-
-def test_haresources_line_of_a_dual_stack_cluster_moves_the_ipv6_vip_with_the_vip():
-    line = haresources_line("node1", "203.0.113.10/24", "eth1", ["kamailio.service"], [], "2001:db8:20::10/64")
-    assert line == (
-        "node1 IPaddr2::203.0.113.10/24/eth1 IPaddr2::2001:0db8:0020:0000:0000:0000:0000:0010/64/eth1 sipha::route "
-        "sipha::proxy::kamailio.service"
-    )
-    # haresources splits a member at "::": none may be left inside an address.
-    assert all(len(member.split("::")) <= 2 for member in line.split()[1:3])
-
-
-def test_haresources_line_wants_the_ipv6_vip_in_cidr_form():
-    with pytest.raises(AnsibleFilterError, match="IPv6 VIP in CIDR"):
-        haresources_line("node1", "203.0.113.10/24", "eth1", [], [], "2001:db8:20::10")

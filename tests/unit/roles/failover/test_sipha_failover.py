@@ -71,6 +71,9 @@ STUBS = {
             [ -e "$STATE/private-vip" ] && echo "2: eth0    inet 10.0.0.100/24 scope global secondary eth0"; true ;;
           "-4 route del default dev eth1") [ -e "$STATE/route" ] && rm "$STATE/route" ;;
           "-6 route del default dev eth1") [ -e "$STATE/route6" ] && rm "$STATE/route6" ;;
+          # heartbeat's route member brings the IPv6 VIP itself.
+          "-6 addr replace 2001:db8:20::10/64 dev eth1 nodad") touch "$STATE/vip6" ;;
+          "-6 addr del 2001:db8:20::10/64 dev eth1") rm "$STATE/vip6" ;;
           "-4 route show default dev eth1") [ -e "$STATE/route" ] && sed 's/ dev eth1//' "$STATE/route"; true ;;
           "-6 route show default dev eth1") [ -e "$STATE/route6" ] && sed 's/ dev eth1//' "$STATE/route6"; true ;;
           *) echo "unexpected: ip $*" >&2; exit 99 ;;
@@ -126,6 +129,8 @@ STUBS = {
         [ -e "$STATE/arping-says" ] && cat "$STATE/arping-says" >&2
         exit "$(cat "$STATE/arping-exit" 2>/dev/null || echo 0)"
     """,
+    # resource-agents' send_ua: the unsolicited neighbour advertisements of the IPv6 VIP.
+    "send_ua": r"""echo "send_ua $*" >> "$STATE/calls" """,
     # heartbeat's hb_standby: the peer takes the group (the VIP leaves).
     "hb_standby": r"""echo "hb_standby $*" >> "$STATE/calls"; rm -f "$STATE/vip" """,
 }
@@ -179,8 +184,9 @@ def node(tmp_path):
         VIP_PROBE_SECONDS=20
         VIP_GUARD_PROBE_SECONDS=20
         VIP_GUARD_RELEASE_PROBE_SECONDS=20
+        SEND_UA=%s
         """ % (VIP, bin_dir, tmp_path / "lib", tmp_path / "lock", tmp_path / "run", state / "given-up",
-                    bin_dir / "hb_standby")))
+                    bin_dir / "hb_standby", bin_dir / "send_ua")))
 
     class Node(object):
         def write(self, name, text):
@@ -1153,6 +1159,7 @@ def test_route_repair_puts_the_private_vip_back_too(node):
 
 def dual_stack(node):
     node.add_setting("VIP6=2001:db8:20::10")
+    node.add_setting("VIP6_PREFIX=64")
     node.add_setting("GATEWAY6=fe80::1")
     return node
 
@@ -1211,3 +1218,36 @@ def test_check_fails_when_the_ipv6_vip_is_gone_from_the_holder(node):
     result = node.run("check")
     assert result.returncode != 0
     assert "no default route via 203.0.113.1 with source 203.0.113.10 (or via fe80::1 with source 2001:db8:20::10)" in node.read("journal")
+
+
+def test_heartbeats_route_member_brings_the_ipv6_vip_and_takes_it_away(node):
+    dual_stack(node).set("vip")
+    assert node.run("resource", "route", "status").stdout == "stopped\n"
+    result = node.run("resource", "route", "start")
+    assert result.returncode == 0, result.stderr
+    assert node.has("vip6") and node.has("route") and node.has("route6")
+    calls = [call for call in node.calls() if call.startswith(("ip -6 addr", "ip -4 route replace", "ip -6 route replace"))]
+    assert calls == [
+        "ip -6 addr replace 2001:db8:20::10/64 dev eth1 nodad",
+        "ip -4 route replace default via 203.0.113.1 dev eth1 src 203.0.113.10",
+        "ip -6 route replace default via fe80::1 dev eth1 src 2001:db8:20::10",
+    ]
+    for _ in range(100):  # the advertisements go out in the background
+        if "send_ua -i 200 -c 5 2001:db8:20::10 64 eth1" in node.read("calls"):
+            break
+        time.sleep(0.05)
+    assert "send_ua -i 200 -c 5 2001:db8:20::10 64 eth1" in node.read("calls")
+    assert node.run("resource", "route", "status").stdout == "running\n"
+    node.set("vip6", False)
+    assert node.run("resource", "route", "status").stdout == "stopped\n"
+    node.set("vip6")
+    assert node.run("resource", "route", "stop").returncode == 0
+    assert not node.has("vip6") and not node.has("route") and not node.has("route6")
+    assert "IPv6 VIP down: 2001:db8:20::10 removed from eth1" in node.read("journal")
+
+
+def test_keepalived_brings_the_ipv6_vip_itself(node):
+    dual_stack(node).set("vip")
+    node.set("vip6")
+    assert node.run("up").returncode == 0
+    assert not [call for call in node.calls() if call.startswith(("ip -6 addr", "send_ua"))]
