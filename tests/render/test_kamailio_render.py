@@ -413,34 +413,24 @@ def test_no_dialog_replication_and_no_floating_private_address(run_render):
     assert "PRIVATE_VIP" not in cfg and "$fs" not in cfg
 
 
-def test_tls_on_the_vip_with_the_cluster_certificate(run_render):
-    files = render(run_render, kamailio_protocols="[udp, tcp, tls]", kamailio_tls_port="5062")
+def test_tls_and_an_ipv6_vip_on_the_vips_with_the_cluster_certificate(run_render):
+    # One render for two features (each render is a playbook run in CI).
+    files = render(run_render, kamailio_protocols="[udp, tcp, tls]", kamailio_tls_port="5062",
+                   sipha_vip6="2001:db8:20::10/64", sipha_public_gateway6="fe80::1")
     cfg = files[("sip-a", "kamailio.cfg")]
     assert balanced(cfg)
     # Before the database driver, which links OpenSSL too.
     assert loaded(cfg)[0] == "tls"
     assert "enable_tls=yes\n" in cfg and "tls_threads_mode=2\n" in cfg
-    assert re.findall(r"^listen=tls:.*$", cfg, re.M) == ["listen=tls:203.0.113.10:5062 advertise 203.0.113.10:5062"]
-    assert "listen=tcp:203.0.113.10:5060 advertise 203.0.113.10:5060\n" in cfg
     assert modparam(cfg, "tls", "certificate") == "/etc/ssl/sipha/sip.crt"
     assert modparam(cfg, "tls", "private_key") == "/etc/ssl/sipha/sip.key"
     assert modparam(cfg, "tls", "tls_method") == "TLSv1.2+"
-
-
-def test_no_tls_by_default(run_render):
-    cfg = render(run_render)[("sip-a", "kamailio.cfg")]
-    assert "tls" not in loaded(cfg) and "enable_tls" not in cfg and "listen=tls:" not in cfg
-
-
-def test_a_dual_stack_cluster_listens_on_both_vips(run_render):
-    files = render(run_render, sipha_vip6="2001:db8:20::10/64", sipha_public_gateway6="fe80::1", kamailio_protocols="[udp, tcp, tls]",
-                   sipha_sip_tls_certificate='"-----BEGIN CERTIFICATE-----"', sipha_sip_tls_private_key='"-----BEGIN PRIVATE KEY-----"')
-    cfg = files[("sip-a", "kamailio.cfg")]
-    listens = re.findall(r"^listen=(\S+)", cfg, re.M)
-    assert listens == [
-        "udp:203.0.113.10:5060", "udp:[2001:db8:20::10]:5060", "udp:10.0.0.11:5060",
-        "tcp:203.0.113.10:5060", "tcp:[2001:db8:20::10]:5060", "tcp:10.0.0.11:5060",
-        "tls:203.0.113.10:5061", "tls:[2001:db8:20::10]:5061",
+    # Every transport on both VIPs (the IPv6 one without advertise), the
+    # private address without TLS, the health check's socket last.
+    assert re.findall(r"^listen=(.*)$", cfg, re.M) == [
+        "udp:203.0.113.10:5060 advertise 203.0.113.10:5060", "udp:[2001:db8:20::10]:5060", "udp:10.0.0.11:5060",
+        "tcp:203.0.113.10:5060 advertise 203.0.113.10:5060", "tcp:[2001:db8:20::10]:5060", "tcp:10.0.0.11:5060",
+        "tls:203.0.113.10:5062 advertise 203.0.113.10:5062", "tls:[2001:db8:20::10]:5062",
         "udp:203.0.113.10:5059",
     ]
     # The IPv6 VIP is the node's own and nothing is relayed to it.
@@ -448,6 +438,7 @@ def test_a_dual_stack_cluster_listens_on_both_vips(run_render):
     assert "2001:db8:20::10/128" in re.search(r'^#!define INSIDE_NETS "([^"]*)"', cfg, re.M).group(1).split(",")
 
 
-def test_an_ipv4_cluster_has_no_ipv6_listener(run_render):
+def test_no_tls_and_no_ipv6_by_default(run_render):
     cfg = render(run_render)[("sip-a", "kamailio.cfg")]
+    assert "tls" not in loaded(cfg) and "enable_tls" not in cfg and "listen=tls:" not in cfg
     assert not [line for line in re.findall(r"^listen=(\S+)", cfg, re.M) if "[" in line]

@@ -277,14 +277,16 @@ def test_ipv6_vip_and_private_addresses(run_render):
     assert [r[2] for r in rows] == ["sip:[2001:db8:1::31]:5060;transport=udp"]
 
 
-def test_tcp_and_tls(run_render):
+def test_tcp_and_tls_on_a_dual_stack_cluster(run_render):
+    # With an IPv6 VIP beside the VIP: a socket on it for every transport.
     files = render(run_render, opensips_protocols="[tcp, tls]", opensips_tls_certificate="/etc/ssl/sip.pem",
-                   opensips_tls_private_key="/etc/ssl/private/sip.key")
+                   opensips_tls_private_key="/etc/ssl/private/sip.key", sipha_vip6="2001:db8:20::10/64",
+                   sipha_public_gateway6="fe80::1")
     cfg, db = files[("sip-b", "opensips.cfg")], files[("sip-b", "sipha-secrets.cfg")]
     assert_well_formed(cfg, db)
     assert sockets(cfg) == [
-        "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:10.0.0.12:5060",
-        "tls:203.0.113.10:5061 as 203.0.113.10:5061", "tls:10.0.0.12:5061",
+        "tcp:203.0.113.10:5060 as 203.0.113.10:5060", "tcp:[2001:db8:20::10]:5060", "tcp:10.0.0.12:5060",
+        "tls:203.0.113.10:5061 as 203.0.113.10:5061", "tls:[2001:db8:20::10]:5061", "tls:10.0.0.12:5061",
         "udp:203.0.113.10:5059 use_workers 1",
         "bin:10.0.0.12:5566",
     ]
@@ -426,9 +428,3 @@ def test_tls_with_the_cluster_certificate(run_render):
     assert modparam([cfg], "tls_mgm", "certificate") == "[default]/etc/ssl/sipha/sip.crt"
     assert modparam([cfg], "tls_mgm", "private_key") == "[default]/etc/ssl/sipha/sip.key"
 
-
-def test_a_dual_stack_cluster_has_a_socket_on_the_ipv6_vip(run_render):
-    cfg = render(run_render, sipha_vip6="2001:db8:20::10/64", sipha_public_gateway6="fe80::1")[("sip-a", "opensips.cfg")]
-    sockets = [line for line in code_lines(cfg) if line.startswith("socket=")]
-    assert "socket=udp:[2001:db8:20::10]:5060" in sockets and "socket=tcp:[2001:db8:20::10]:5060" in sockets
-    assert sockets.index("socket=udp:[2001:db8:20::10]:5060") == sockets.index("socket=udp:203.0.113.10:5060 as 203.0.113.10:5060") + 1

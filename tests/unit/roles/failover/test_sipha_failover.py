@@ -1232,7 +1232,7 @@ def test_heartbeats_route_member_brings_the_ipv6_vip_and_takes_it_away(node):
         "ip -4 route replace default via 203.0.113.1 dev eth1 src 203.0.113.10",
         "ip -6 route replace default via fe80::1 dev eth1 src 2001:db8:20::10",
     ]
-    for _ in range(100):  # the advertisements go out in the background
+    for dummy in range(100):  # the advertisements go out in the background
         if "send_ua -i 200 -c 5 2001:db8:20::10 64 eth1" in node.read("calls"):
             break
         time.sleep(0.05)
