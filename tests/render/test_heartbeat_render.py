@@ -146,4 +146,3 @@ def test_stonith_off_writes_no_device(run_render):
     for name in NODES:
         assert lines(files[name]["ha.cf"], "stonith_host") == []
         assert not re.search(r"fenced", files[name]["ha.cf"])
-

@@ -102,4 +102,3 @@ def test_the_vip_guard_can_put_a_node_into_fault_at_once(run_render):
     for conf in render(run_render).values():
         assert block(conf, "track_file sipha_vip_yield") == ["file", '"/run/sipha-vip-yield"', "weight", "0", "init_file", "0"]
         assert "sipha_vip_yield" in block(conf, "track_file")
-

@@ -61,4 +61,3 @@ def test_node_sysctls_adds_and_overrides_and_an_ipv6_vip_adds_its_own(run_render
         assert seen["net.ipv4.conf.eth1.rp_filter"] == 2
         assert seen["net.core.rmem_max"] == 8388608
         assert seen["net.ipv4.ip_forward"] == 0
-

@@ -427,4 +427,3 @@ def test_tls_with_the_cluster_certificate(run_render):
     cfg = files[("sip-a", "opensips.cfg")]
     assert modparam([cfg], "tls_mgm", "certificate") == "[default]/etc/ssl/sipha/sip.crt"
     assert modparam([cfg], "tls_mgm", "private_key") == "[default]/etc/ssl/sipha/sip.key"
-
