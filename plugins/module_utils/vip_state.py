@@ -85,6 +85,15 @@ def check_ipv6_vip(vip_ip, vip6=None, gateway6=None):
     return vip6_ip, gateway6_ip
 
 
+def check_node_parameters(vip, private_interface="eth0", public_interface="eth1", gateway=None, sip_port=5060, expect="any",
+                          vip6=None, gateway6=None):
+    """check_parameters and check_ipv6_vip at once, as node_state and the
+    module take the settings: (vip, gateway, vip6, gateway6) as addresses,
+    or ParameterError."""
+    vip_ip, gateway_ip = check_parameters(vip, private_interface, public_interface, gateway, sip_port, expect)
+    return (vip_ip, gateway_ip) + check_ipv6_vip(vip_ip, vip6, gateway6)
+
+
 def _vips(vip_ip, gateway_ip, vip6_ip, gateway6_ip):
     """The floating addresses with their gateways and the route family each
     one judges: one entry that judges every default route (one VIP), or one
@@ -314,8 +323,8 @@ def node_state(
     blamed once: a route on the private NIC is a private gateway, never also
     an extra route of the holder or a route of a standby.
     """
-    vip_ip, gateway_ip = check_parameters(vip, private_interface, public_interface, gateway, sip_port, expect)
-    vip6_ip, gateway6_ip = check_ipv6_vip(vip_ip, vip6, gateway6)
+    vip_ip, gateway_ip, vip6_ip, gateway6_ip = check_node_parameters(
+        vip, private_interface, public_interface, gateway, sip_port, expect, vip6, gateway6)
     floating = [vip_ip] + ([vip6_ip] if vip6_ip is not None else [])
     by_name = dict((link.get("ifname"), link) for link in links)
     public = by_name.get(public_interface)

@@ -363,14 +363,11 @@ def main():
         supports_check_mode=True,
     )
     p = module.params
-    node = cluster_settings(module)
-    vip6 = dict(vip6=node.pop("vip6"), gateway6=node.pop("gateway6"))
-    settings = dict(node, sip_port=p["sip_port"], expect=p["expect"])
+    settings = dict(cluster_settings(module), sip_port=p["sip_port"], expect=p["expect"])
     try:
-        vip_ip, dummy = vip_state.check_parameters(**settings)
+        vip_state.check_node_parameters(**settings)
         if p["private_vip"]:
             vip_state.check_private_vip(p["private_vip"])
-        vip_state.check_ipv6_vip(vip_ip, **vip6)
     except vip_state.ParameterError as e:
         module.fail_json(msg=str(e))
 
@@ -383,7 +380,7 @@ def main():
     sockets = read(module, [ss, "-H", "-l", "-n", "-u", "-t"])
 
     state = vip_state.node_state(
-        links, routes, sockets, check_sip=p["check_sip"], wildcard_allowed=p["wildcard_allowed"], private_vip=p["private_vip"], **dict(settings, **vip6)
+        links, routes, sockets, check_sip=p["check_sip"], wildcard_allowed=p["wildcard_allowed"], private_vip=p["private_vip"], **settings
     )
     if state["problems"] and p["fail_on_problems"]:
         module.fail_json(msg="%d problem(s) on this node: %s" % (len(state["problems"]), " ".join(state["problems"])), **state)
