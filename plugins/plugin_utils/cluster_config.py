@@ -13,6 +13,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.sipha.cluster.plugins.plugin_utils.network import netaddr
+from ansible_collections.sipha.cluster.plugins.plugin_utils.shared_settings import differing
 
 NODE_KEYS = (
     "sipha_private_interface",
@@ -34,6 +35,9 @@ NODE_KEYS = (
     "kamailio_standby",
     "sipha_proxy_standby",
 )
+
+# The IPv6 VIP and its gateway: the same on every node.
+DUAL_STACK_KEYS = ("sipha_vip6", "sipha_public_gateway6")
 
 # Managers a cluster can run today; heartbeat joins with its role.
 HA_MANAGERS = ("keepalived", "heartbeat")
@@ -272,19 +276,6 @@ def _vip6_problems(host, node, private):
     return problems
 
 
-def _same_everywhere(nodes, key):
-    """A cluster-wide setting that differs between nodes, as a sentence, or None."""
-    values = {}
-    for host in sorted(nodes):
-        values.setdefault(str(nodes[host].get(key) or ""), []).append(host)
-    if len(values) < 2:
-        return None
-    return "%s differs between the nodes (%s); set it once in group_vars/sip_proxies." % (
-        key,
-        "; ".join("%s on %s" % (value or "none", ", ".join(owners)) for value, owners in sorted(values.items())),
-    )
-
-
 def cluster_problems(nodes):
     """Problems of the proxy nodes' settings.
 
@@ -326,10 +317,10 @@ def cluster_problems(nodes):
             "sipha_vip differs between the nodes (%s); set it once in group_vars/sip_proxies."
             % "; ".join("%s on %s" % (vip, ", ".join(owners)) for vip, owners in sorted(vips.items()))
         )
-    for key in ("sipha_vip6", "sipha_public_gateway6"):
-        differs = _same_everywhere(nodes, key)
-        if differs:
-            problems.append(differs)
+    # Unset and empty are the same (none), as the roles read them.
+    dual_stack = dict((host, dict((key, nodes[host].get(key) or "none") for key in DUAL_STACK_KEYS)) for host in nodes)
+    for key, shown in differing(dual_stack, DUAL_STACK_KEYS):
+        problems.append("%s differs between the nodes (%s); set it once in group_vars/sip_proxies." % (key, shown))
     problems.extend(_private_vip_problems(nodes, seen))
     return problems
 
